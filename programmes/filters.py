@@ -1,0 +1,205 @@
+"""The one definition of catalogue filtering.
+
+``ProgrammeFilter`` serves the public list page and every other consumer (CSV export, facet
+counts). Its query parameter names are part of the public URL contract: keep them stable.
+Invalid values become form errors and are ignored; they never reach the database.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import django_filters
+from django import forms
+from django.db.models import Exists, F, OuterRef, Q
+
+from .models import IELTS_STEPS, MONTHS, Award, Mode, Nation, Programme, Topic, University
+
+MAX_QUERY_LENGTH = 200
+MAX_QUERY_TERMS = 10
+MAX_FEE = 1_000_000
+IELTS_CHOICES = [(f"{step:.1f}", f"{step:.1f}") for step in IELTS_STEPS if step >= 4]
+
+SORTS = {
+    "title": ("Title (A–Z)", [F("title").asc(), F("university__name").asc()]),
+    "fee_home": ("Home fee (lowest first)", [F("fee_home").asc(nulls_last=True)]),
+    "-fee_home": ("Home fee (highest first)", [F("fee_home").desc(nulls_last=True)]),
+    "fee_international": (
+        "International fee (lowest first)",
+        [F("fee_international").asc(nulls_last=True)],
+    ),
+    "duration": (
+        "Full-time duration (shortest first)",
+        [F("duration_full_time_months").asc(nulls_last=True)],
+    ),
+    "-verified": ("Recently verified first", [F("last_verified").desc(nulls_last=True)]),
+}
+DEFAULT_SORT = "title"
+
+
+class SearchTermsFilter(django_filters.CharFilter):
+    """Every whitespace-separated term must match the title, university, summary or a topic."""
+
+    def filter(self, qs, value):
+        terms = value.split()[:MAX_QUERY_TERMS]
+        for term in terms:
+            topic_match = Programme.topics.through.objects.filter(
+                programme=OuterRef("pk"), topic__name__icontains=term
+            )
+            qs = qs.filter(
+                Q(title__icontains=term)
+                | Q(university__name__icontains=term)
+                | Q(university__short_name__icontains=term)
+                | Q(summary__icontains=term)
+                | Q(Exists(topic_match))
+            )
+        return qs
+
+
+class IntegerFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+
+class ProgrammeFilter(django_filters.FilterSet):
+    q = SearchTermsFilter(
+        label="Search",
+        max_length=MAX_QUERY_LENGTH,
+        strip=True,
+        help_text="Words in the title, university, summary or topics.",
+    )
+    university = django_filters.MultipleChoiceFilter(
+        field_name="university__slug", label="University"
+    )
+    nation = django_filters.MultipleChoiceFilter(
+        field_name="university__nation", choices=Nation.choices, label="Nation"
+    )
+    city = django_filters.ChoiceFilter(field_name="university__city", label="City")
+    topic = django_filters.MultipleChoiceFilter(label="Topic", method="filter_topic")
+    award = django_filters.MultipleChoiceFilter(choices=Award.choices, label="Award")
+    mode = django_filters.ChoiceFilter(
+        choices=Mode.choices, label="Study mode", method="filter_mode", empty_label="Any mode"
+    )
+    max_fee_home = IntegerFilter(
+        field_name="fee_home",
+        lookup_expr="lte",
+        label="Maximum home fee (£)",
+        min_value=0,
+        max_value=MAX_FEE,
+    )
+    max_fee_international = IntegerFilter(
+        field_name="fee_international",
+        lookup_expr="lte",
+        label="Maximum international fee (£)",
+        min_value=0,
+        max_value=MAX_FEE,
+    )
+    max_duration = IntegerFilter(
+        field_name="duration_full_time_months",
+        lookup_expr="lte",
+        label="Maximum full-time duration (months)",
+        min_value=1,
+        max_value=60,
+    )
+    placement = django_filters.ChoiceFilter(
+        choices=[("yes", "Offers a placement or industry project")],
+        label="Placement",
+        method="filter_placement",
+        empty_label="Any",
+    )
+    max_ielts = django_filters.ChoiceFilter(
+        choices=IELTS_CHOICES,
+        label="IELTS overall at most",
+        method="filter_max_ielts",
+        empty_label="Any score",
+        help_text="Programmes that have not published an IELTS score are left out.",
+    )
+    start_month = django_filters.ChoiceFilter(
+        choices=[(str(number), name) for number, name in MONTHS],
+        label="Starts in",
+        method="filter_start_month",
+        empty_label="Any month",
+    )
+    sort = django_filters.ChoiceFilter(
+        choices=[(key, label) for key, (label, _) in SORTS.items()],
+        label="Sort by",
+        method="filter_sort",
+        empty_label=None,
+    )
+
+    class Meta:
+        model = Programme
+        fields: list[str] = []
+
+    def __init__(self, data=None, queryset=None, **kwargs):
+        if queryset is None:
+            queryset = Programme.objects.published()
+        super().__init__(data, queryset, **kwargs)
+        # One query each; the template reuses these lists for the facet panels.
+        self.university_options = list(
+            University.objects.filter(programmes__status="published")
+            .distinct()
+            .order_by("name")
+            .values("slug", "name", "city", "nation")
+        )
+        self.topic_options = list(Topic.objects.order_by("name").values("slug", "name"))
+        self.city_options = sorted({u["city"] for u in self.university_options})
+        self.filters["university"].extra["choices"] = [
+            (u["slug"], u["name"]) for u in self.university_options
+        ]
+        self.filters["topic"].extra["choices"] = [
+            (t["slug"], t["name"]) for t in self.topic_options
+        ]
+        self.filters["city"].extra["choices"] = [(c, c) for c in self.city_options]
+
+    def filter_topic(self, queryset, name, value):
+        if not value:
+            return queryset
+        tagged = Programme.topics.through.objects.filter(
+            programme=OuterRef("pk"), topic__slug__in=value
+        )
+        return queryset.filter(Exists(tagged))
+
+    def filter_mode(self, queryset, name, value):
+        return queryset.with_mode(value) if value else queryset
+
+    def filter_placement(self, queryset, name, value):
+        return queryset.filter(placement=True) if value == "yes" else queryset
+
+    def filter_start_month(self, queryset, name, value):
+        return queryset.starting_in(int(value)) if value else queryset
+
+    def filter_max_ielts(self, queryset, name, value):
+        return queryset.filter(ielts_overall__lte=Decimal(value)) if value else queryset
+
+    def filter_sort(self, queryset, name, value):
+        # Ordering is applied by ordered_queryset() so every consumer sorts the same way.
+        return queryset
+
+    @property
+    def sort_key(self) -> str:
+        if not self.is_bound:
+            return DEFAULT_SORT
+        self.errors  # noqa: B018 - runs validation so cleaned_data exists
+        return self.form.cleaned_data.get("sort") or DEFAULT_SORT
+
+    def ordered_queryset(self):
+        """The filtered queryset, sorted by ``sort`` with a stable tie-break."""
+        return self.qs.order_by(*SORTS[self.sort_key][1], "title", "pk")
+
+    def active_filter_count(self) -> int:
+        if not self.is_bound:
+            return 0
+        cleaned = getattr(self.form, "cleaned_data", {})
+        return sum(1 for k, v in cleaned.items() if k != "sort" and v not in (None, "", []))
+
+    def queryset_without(self, facet: str):
+        """The filtered queryset ignoring one facet: the base for that facet's counts."""
+        qs = self.queryset.all()
+        if not self.is_bound:
+            return qs
+        self.errors  # noqa: B018 - runs validation so cleaned_data exists
+        for name, value in self.form.cleaned_data.items():
+            if name in (facet, "sort"):
+                continue
+            qs = self.filters[name].filter(qs, value)
+        return qs

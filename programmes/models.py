@@ -1,0 +1,377 @@
+"""Catalogue models: universities, topics and the programmes they offer.
+
+Unknown facts are stored as NULL (or empty) and shown as "not published by the university";
+they are never zero. The database enforces every numeric rule so that no path (admin, import,
+shell) can store a fee below zero or an IELTS score of 6.3.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+VERIFICATION_MAX_AGE_DAYS = 365
+
+MONTHS = [
+    (1, "January"),
+    (2, "February"),
+    (3, "March"),
+    (4, "April"),
+    (5, "May"),
+    (6, "June"),
+    (7, "July"),
+    (8, "August"),
+    (9, "September"),
+    (10, "October"),
+    (11, "November"),
+    (12, "December"),
+]
+MONTH_NAMES = dict(MONTHS)
+IELTS_STEPS = [Decimal(n) / 2 for n in range(0, 19)]  # 0.0, 0.5, ... 9.0
+
+
+def month_bit(month: int) -> int:
+    return 1 << (month - 1)
+
+
+def months_to_mask(months) -> int:
+    mask = 0
+    for month in months:
+        mask |= month_bit(int(month))
+    return mask
+
+
+def mask_to_months(mask: int | None) -> list[int]:
+    if not mask:
+        return []
+    return [month for month, _ in MONTHS if mask & month_bit(month)]
+
+
+class TimeStamped(models.Model):
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Nation(models.TextChoices):
+    ENGLAND = "england", "England"
+    SCOTLAND = "scotland", "Scotland"
+    WALES = "wales", "Wales"
+    NORTHERN_IRELAND = "northern-ireland", "Northern Ireland"
+
+
+class University(TimeStamped):
+    name = models.CharField(max_length=200, unique=True)
+    short_name = models.CharField(
+        max_length=50, blank=True, help_text="Common short form, e.g. UCL. Leave empty if none."
+    )
+    slug = models.SlugField(max_length=200, unique=True, help_text="Used in URLs; lower case.")
+    city = models.CharField(max_length=100)
+    nation = models.CharField(max_length=20, choices=Nation.choices)
+    website = models.URLField(blank=True, help_text="The university's home page.")
+    description = models.TextField(
+        blank=True, help_text="One or two plain sentences shown on the university page."
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "university"
+        verbose_name_plural = "universities"
+        indexes = [
+            # /programmes/?nation=… and ?city=… filter through the university join.
+            models.Index(fields=["nation", "city"], name="university_nation_city_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("university_detail", args=[self.slug])
+
+
+class Topic(TimeStamped):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(blank=True, help_text="Shown on the topic's landing page.")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "topic"
+        verbose_name_plural = "topics"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("topic_detail", args=[self.slug])
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+    ARCHIVED = "archived", "Archived"
+
+
+class Award(models.TextChoices):
+    MSC = "MSc", "MSc"
+    MRES = "MRes", "MRes"
+    MSCR = "MScR", "MSc by Research"
+    MPHIL = "MPhil", "MPhil"
+    MDS = "MDS", "Master of Data Science"
+    PGDIP = "PGDip", "PGDip"
+    PGCERT = "PGCert", "PGCert"
+    OTHER = "Other", "Other"
+
+
+class Mode(models.TextChoices):
+    FULL_TIME = "full-time", "Full-time"
+    PART_TIME = "part-time", "Part-time"
+    ONLINE = "online", "Online / distance"
+
+
+class DegreeClass(models.TextChoices):
+    FIRST = "first", "First-class honours"
+    UPPER_SECOND = "2:1", "Upper second-class honours (2:1)"
+    LOWER_SECOND = "2:2", "Lower second-class honours (2:2)"
+    THIRD = "third", "Third-class or pass"
+
+
+class ProgrammeQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Status.PUBLISHED)
+
+    def verification_cutoff(self) -> datetime.date:
+        return timezone.localdate() - datetime.timedelta(days=VERIFICATION_MAX_AGE_DAYS)
+
+    def needs_verification(self):
+        """Never verified, or verified more than a year ago."""
+        return self.filter(
+            Q(last_verified__isnull=True) | Q(last_verified__lt=self.verification_cutoff())
+        )
+
+    def with_mode(self, mode: str):
+        field = Programme.MODE_FIELDS[mode]
+        return self.filter(**{field: True})
+
+    def starting_in(self, month: int):
+        bit = month_bit(month)
+        return self.alias(_start_bit=models.F("start_month_mask").bitand(bit)).filter(
+            _start_bit=bit
+        )
+
+
+class Programme(TimeStamped):
+    MODE_FIELDS = {
+        Mode.FULL_TIME: "offers_full_time",
+        Mode.PART_TIME: "offers_part_time",
+        Mode.ONLINE: "offers_online",
+    }
+
+    university = models.ForeignKey(University, on_delete=models.PROTECT, related_name="programmes")
+    title = models.CharField(
+        max_length=200, help_text="Without the award, e.g. 'Health Data Science'."
+    )
+    slug = models.SlugField(max_length=200, help_text="Unique within the university; used in URLs.")
+    award = models.CharField(max_length=10, choices=Award.choices, default=Award.MSC)
+    exit_awards = models.CharField(
+        max_length=100, blank=True, help_text="Intermediate awards, e.g. 'PGDip; PGCert'."
+    )
+    department = models.CharField(max_length=200, blank=True)
+
+    offers_full_time = models.BooleanField("full-time", default=False)
+    offers_part_time = models.BooleanField("part-time", default=False)
+    offers_online = models.BooleanField("online / distance", default=False)
+
+    duration_full_time_months = models.PositiveSmallIntegerField(
+        "full-time duration (months)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text="Leave empty if the university does not publish it.",
+    )
+    duration_part_time_months = models.PositiveSmallIntegerField(
+        "part-time duration (months)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text="Leave empty if the university does not publish it.",
+    )
+    fee_home = models.PositiveIntegerField(
+        "home fee (GBP)",
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(1_000_000)],
+        help_text="Whole pounds for the full course. Empty when not published (never 0).",
+    )
+    fee_international = models.PositiveIntegerField(
+        "international fee (GBP)",
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(1_000_000)],
+        help_text="Whole pounds for the full course. Empty when not published.",
+    )
+    fee_year = models.CharField(
+        "fee academic year",
+        max_length=20,
+        blank=True,
+        help_text="The academic year the fees apply to, e.g. 2025/26.",
+    )
+    start_month_mask = models.PositiveSmallIntegerField(
+        "start months",
+        default=0,
+        help_text="Months the programme starts in (stored as a set).",
+    )
+    min_degree = models.CharField(
+        "minimum degree classification", max_length=10, blank=True, choices=DegreeClass.choices
+    )
+    ielts_overall = models.DecimalField(
+        "IELTS overall",
+        max_digits=2,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(9)],
+        help_text="0 to 9 in steps of 0.5. Empty when not published.",
+    )
+    placement = models.BooleanField(
+        "placement or industry project",
+        null=True,
+        blank=True,
+        help_text="Yes only when the university says so; empty when it does not say.",
+    )
+    topics = models.ManyToManyField(Topic, related_name="programmes", blank=True)
+    summary = models.CharField(max_length=500, blank=True, help_text="One factual sentence.")
+    description = models.TextField(blank=True)
+
+    official_url = models.URLField(
+        "official course URL",
+        max_length=500,
+        blank=True,
+        help_text="The university's own course page.",
+    )
+    source_urls = models.TextField(
+        "source URLs",
+        blank=True,
+        help_text="Where the facts were read, one URL per line.",
+    )
+    source_refers_to = models.CharField(
+        "source refers to",
+        max_length=200,
+        blank=True,
+        help_text="What the source covers, e.g. '2025/26 entry'.",
+    )
+    source_stale = models.BooleanField(
+        "source looks stale",
+        default=False,
+        help_text="The source is older than 2024/25 or looks superseded.",
+    )
+    last_verified = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Set only after checking the live official page.",
+    )
+    editors_notes = models.TextField(
+        "editors' notes", blank=True, help_text="Never shown to the public."
+    )
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+
+    objects = ProgrammeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title", "university__name"]
+        verbose_name = "programme"
+        verbose_name_plural = "programmes"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["university", "slug"], name="programme_unique_slug_per_university"
+            ),
+            models.CheckConstraint(
+                condition=Q(fee_home__isnull=True) | Q(fee_home__gte=0),
+                name="programme_fee_home_gte_0",
+            ),
+            models.CheckConstraint(
+                condition=Q(fee_international__isnull=True) | Q(fee_international__gte=0),
+                name="programme_fee_international_gte_0",
+            ),
+            models.CheckConstraint(
+                condition=Q(ielts_overall__isnull=True) | Q(ielts_overall__in=IELTS_STEPS),
+                name="programme_ielts_0_to_9_by_half",
+            ),
+            models.CheckConstraint(
+                condition=Q(duration_full_time_months__isnull=True)
+                | Q(duration_full_time_months__gte=1, duration_full_time_months__lte=60),
+                name="programme_duration_ft_1_to_60",
+            ),
+            models.CheckConstraint(
+                condition=Q(duration_part_time_months__isnull=True)
+                | Q(duration_part_time_months__gte=1, duration_part_time_months__lte=60),
+                name="programme_duration_pt_1_to_60",
+            ),
+            models.CheckConstraint(
+                condition=Q(start_month_mask__gte=0, start_month_mask__lt=4096),
+                name="programme_start_months_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values), name="programme_status_valid"
+            ),
+        ]
+        indexes = [
+            # The public list: published rows ordered by title (the default sort).
+            models.Index(fields=["status", "title"], name="programme_status_title_idx"),
+            # ?sort=fee_home / ?max_fee_home=…
+            models.Index(fields=["status", "fee_home"], name="programme_status_fee_home_idx"),
+            # ?max_fee_international=…
+            models.Index(
+                fields=["status", "fee_international"], name="programme_status_fee_int_idx"
+            ),
+            # ?sort=duration / ?max_duration=…
+            models.Index(
+                fields=["status", "duration_full_time_months"], name="programme_status_duration_idx"
+            ),
+            # Editors' verification queue and ?sort=-verified.
+            models.Index(fields=["status", "last_verified"], name="programme_status_verified_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.award} {self.title}, {self.university.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("programme_detail", args=[self.university.slug, self.slug])
+
+    @property
+    def full_title(self) -> str:
+        return f"{self.award} {self.title}" if self.award != Award.OTHER else self.title
+
+    @property
+    def modes(self) -> list[str]:
+        return [
+            Mode(mode).label for mode, field in self.MODE_FIELDS.items() if getattr(self, field)
+        ]
+
+    @property
+    def start_months(self) -> list[int]:
+        return mask_to_months(self.start_month_mask)
+
+    @property
+    def start_month_names(self) -> list[str]:
+        return [MONTH_NAMES[m] for m in self.start_months]
+
+    @property
+    def source_url_list(self) -> list[str]:
+        return [line.strip() for line in self.source_urls.splitlines() if line.strip()]
+
+    @property
+    def needs_verification(self) -> bool:
+        if self.last_verified is None:
+            return True
+        return self.last_verified < Programme.objects.verification_cutoff()

@@ -1,0 +1,210 @@
+"""Reading the real seed catalogue that ships in ``programmes/data/``.
+
+The CSV files are copies of ``shared/data`` (see ``programmes/data/SOURCES.md``). Each row maps
+to model fields without guessing: an empty cell stays empty (NULL), never 0 or "no".
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.utils.text import slugify
+
+from .models import MONTHS, Award, DegreeClass, Mode, Nation, Status, months_to_mask
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+TOPICS = {
+    "machine-learning": (
+        "Machine learning",
+        "Methods that learn patterns from data to predict, classify or group: the core of most "
+        "AI-in-health courses.",
+    ),
+    "deep-learning": (
+        "Deep learning",
+        "Neural networks with many layers, used for images, signals and text.",
+    ),
+    "natural-language-processing": (
+        "Natural language processing",
+        "Computing with written language, such as clinical notes, letters and research papers.",
+    ),
+    "medical-imaging": (
+        "Medical imaging",
+        "Analysing scans such as X-ray, CT, MRI and pathology slides, increasingly with AI.",
+    ),
+    "health-informatics": (
+        "Health informatics",
+        "How health information is recorded, shared and used across care systems.",
+    ),
+    "electronic-health-records": (
+        "Electronic health records",
+        "Patient records held in clinical systems, their data standards and secondary use.",
+    ),
+    "genomics": ("Genomics", "Analysing DNA and other molecular data for health and disease."),
+    "public-health-data": (
+        "Public health data",
+        "Population-level data for surveillance, prevention and health policy.",
+    ),
+    "statistics-epidemiology": (
+        "Statistics and epidemiology",
+        "Study design, inference and the distribution of disease in populations.",
+    ),
+    "ethics-governance": (
+        "Ethics and governance",
+        "Consent, privacy, bias, regulation and the responsible use of health data and AI.",
+    ),
+    "digital-health": (
+        "Digital health",
+        "Apps, digital therapeutics, telehealth and how technology changes care.",
+    ),
+    "clinical-decision-support": (
+        "Clinical decision support",
+        "Tools that help clinicians decide, from risk scores to AI alerts.",
+    ),
+    "drug-discovery": (
+        "Drug discovery",
+        "Computational methods for finding and developing medicines.",
+    ),
+    "wearables-sensors": (
+        "Wearables and sensors",
+        "Data from devices worn or placed around patients, and what it can show.",
+    ),
+    "data-engineering": (
+        "Data engineering",
+        "Storing, cleaning, linking and moving health data at scale.",
+    ),
+    "leadership-innovation": (
+        "Leadership and innovation",
+        "Leading digital change and bringing new health technology into use.",
+    ),
+}
+
+NATIONS = {label: value for value, label in Nation.choices}
+MONTH_NUMBERS = {name.lower(): number for number, name in MONTHS}
+DEGREE_CLASSES = {value: value for value in DegreeClass.values}
+
+
+class SeedError(ValueError):
+    """A seed row that cannot be loaded; the message names the file, row and column."""
+
+
+@dataclass
+class SeedProgramme:
+    university_name: str
+    slug: str
+    fields: dict
+    topic_slugs: list[str] = field(default_factory=list)
+
+
+def _split(value: str) -> list[str]:
+    return [part.strip() for part in value.split(";") if part.strip()]
+
+
+def _int_or_none(value: str, where: str) -> int | None:
+    if value.strip() == "":
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise SeedError(f"{where}: {value!r} is not a whole number") from None
+
+
+def read_universities(path: Path | None = None) -> list[dict]:
+    path = path or DATA_DIR / "universities.csv"
+    rows = []
+    with path.open(encoding="utf-8", newline="") as handle:
+        for number, row in enumerate(csv.DictReader(handle), start=2):
+            where = f"{path.name} row {number}"
+            nation = NATIONS.get(row["nation"].strip())
+            if nation is None:
+                raise SeedError(f"{where}, column nation: unknown nation {row['nation']!r}")
+            rows.append(
+                {
+                    "slug": slugify(row["name"]),
+                    "name": row["name"].strip(),
+                    "short_name": row["short_name"].strip(),
+                    "city": row["city"].strip(),
+                    "nation": nation,
+                    "website": row["website"].strip(),
+                }
+            )
+    return rows
+
+
+def read_programmes(path: Path | None = None) -> list[SeedProgramme]:
+    path = path or DATA_DIR / "programmes.csv"
+    out = []
+    with path.open(encoding="utf-8", newline="") as handle:
+        for number, row in enumerate(csv.DictReader(handle), start=2):
+            out.append(_programme_from_row(row, f"{path.name} row {number}"))
+    return out
+
+
+def _programme_from_row(row: dict, where: str) -> SeedProgramme:
+    award = row["award"].strip()
+    if award not in Award.values:
+        raise SeedError(f"{where}, column award: unknown award {award!r}")
+    modes = _split(row["modes"])
+    for mode in modes:
+        if mode not in Mode.values:
+            raise SeedError(f"{where}, column modes: unknown mode {mode!r}")
+    months = []
+    for name in _split(row["start_months"]):
+        if name.lower() not in MONTH_NUMBERS:
+            raise SeedError(f"{where}, column start_months: unknown month {name!r}")
+        months.append(MONTH_NUMBERS[name.lower()])
+    min_degree = row["min_degree"].strip()
+    if min_degree and min_degree not in DEGREE_CLASSES:
+        raise SeedError(f"{where}, column min_degree: unknown class {min_degree!r}")
+    placement_raw = row["placement"].strip().lower()
+    placement = {"yes": True, "no": False, "": None}.get(placement_raw, "bad")
+    if placement == "bad":
+        raise SeedError(f"{where}, column placement: expected yes, no or empty")
+    ielts = row["ielts_overall"].strip() or None
+    official = row["official_course_url"].strip()
+    topic_slugs = _split(row["topics"])
+    for slug in topic_slugs:
+        if slug not in TOPICS:
+            raise SeedError(f"{where}, column topics: {slug!r} is not in the topic vocabulary")
+    fields = {
+        "title": row["title"].strip(),
+        "award": award,
+        "exit_awards": row["exit_awards"].strip(),
+        "department": row["department"].strip(),
+        "offers_full_time": Mode.FULL_TIME in modes,
+        "offers_part_time": Mode.PART_TIME in modes,
+        "offers_online": Mode.ONLINE in modes,
+        "duration_full_time_months": _int_or_none(
+            row["duration_full_time_months"], f"{where}, column duration_full_time_months"
+        ),
+        "duration_part_time_months": _int_or_none(
+            row["duration_part_time_months"], f"{where}, column duration_part_time_months"
+        ),
+        "fee_home": _int_or_none(row["fee_home_gbp"], f"{where}, column fee_home_gbp"),
+        "fee_international": _int_or_none(
+            row["fee_international_gbp"], f"{where}, column fee_international_gbp"
+        ),
+        "fee_year": row["fee_year"].strip(),
+        "start_month_mask": months_to_mask(months),
+        "min_degree": min_degree,
+        "ielts_overall": ielts,
+        "placement": placement,
+        "summary": row["summary"].strip(),
+        "official_url": official,
+        "source_urls": "\n".join(
+            part.strip() for part in row["source_url"].split(" ; ") if part.strip()
+        ),
+        "source_refers_to": row["source_read"].strip(),
+        "source_stale": row["stale"].strip().lower() == "yes",
+        "editors_notes": row["notes"].strip(),
+        # Rows without an official course page wait as drafts for an editor to check.
+        "status": Status.PUBLISHED if official else Status.DRAFT,
+    }
+    return SeedProgramme(
+        university_name=row["university"].strip(),
+        slug=slugify(fields["title"])[:200],
+        fields=fields,
+        topic_slugs=topic_slugs,
+    )

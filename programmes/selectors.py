@@ -1,0 +1,84 @@
+"""Reads that need query care. Views call these; each owns its joins and prefetches.
+
+Every public page makes a fixed number of queries whatever the page size: lists use
+``select_related`` for the university and one ``prefetch_related`` for topics.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from .filters import ProgrammeFilter
+from .models import Programme, Topic, University
+
+
+def programme_cards(queryset: QuerySet[Programme]) -> QuerySet[Programme]:
+    """What a programme card shows: university and topics, nothing else."""
+    return (
+        queryset.select_related("university")
+        .prefetch_related(
+            Prefetch("topics", queryset=Topic.objects.only("name", "slug").order_by("name"))
+        )
+        .defer("description", "editors_notes", "source_urls")
+    )
+
+
+def facet_counts(*, filterset: ProgrammeFilter) -> dict[str, dict[str, int]]:
+    """Counts beside each choice of the nation, university and topic filters.
+
+    Each facet is counted over the results of every *other* active filter, so a count says how
+    many programmes that choice would add. Three grouped queries, whatever the catalogue size.
+    """
+    nation = filterset.queryset_without("nation").order_by().values_list("university__nation")
+    university = filterset.queryset_without("university").order_by().values_list("university__slug")
+    topic = filterset.queryset_without("topic").order_by().values_list("topics__slug")
+    return {
+        "nation": dict(nation.annotate(n=Count("pk"))),
+        "university": dict(university.annotate(n=Count("pk"))),
+        "topic": {k: v for k, v in topic.annotate(n=Count("pk")) if k},
+    }
+
+
+def published_programme(*, university_slug: str, programme_slug: str) -> Programme:
+    try:
+        return (
+            Programme.objects.published()
+            .select_related("university")
+            .prefetch_related("topics")
+            .get(university__slug=university_slug, slug=programme_slug)
+        )
+    except Programme.DoesNotExist:
+        raise Http404("No published programme at this address.") from None
+
+
+def similar_programmes(*, programme: Programme, limit: int = 4) -> list[Programme]:
+    """Published programmes sharing the most topics with ``programme``."""
+    topic_ids = [t.pk for t in programme.topics.all()]
+    if not topic_ids:
+        return []
+    qs = (
+        Programme.objects.published()
+        .exclude(pk=programme.pk)
+        .filter(topics__in=topic_ids)
+        .annotate(shared=Count("topics"))
+        .order_by("-shared", "title", "pk")
+        .select_related("university")
+    )
+    return list(qs[:limit])
+
+
+def universities_with_counts() -> QuerySet[University]:
+    return University.objects.annotate(
+        published_count=Count("programmes", filter=_published_q())
+    ).order_by("name")
+
+
+def topics_with_counts() -> QuerySet[Topic]:
+    return Topic.objects.annotate(
+        published_count=Count("programmes", filter=_published_q())
+    ).order_by("name")
+
+
+def _published_q() -> Q:
+    return Q(programmes__status="published")

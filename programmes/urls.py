@@ -1,0 +1,18 @@
+"""The public URL map. Every public page is listed here."""
+
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("programmes/", views.programme_list, name="programme_list"),
+    path(
+        "programmes/<slug:university_slug>/<slug:programme_slug>/",
+        views.programme_detail,
+        name="programme_detail",
+    ),
+    path("universities/", views.university_list, name="university_list"),
+    path("universities/<slug:slug>/", views.university_detail, name="university_detail"),
+    path("topics/<slug:slug>/", views.topic_detail, name="topic_detail"),
+]

@@ -1,0 +1,53 @@
+"""Small builders with sensible defaults: tests say only what matters to them."""
+
+from __future__ import annotations
+
+import itertools
+
+from django.utils.text import slugify
+
+from programmes.models import Nation, Programme, Status, Topic, University
+
+_seq = itertools.count(1)
+
+
+def make_university(**overrides) -> University:
+    n = next(_seq)
+    name = overrides.pop("name", f"University of Testshire {n}")
+    values = {
+        "name": name,
+        "slug": slugify(name),
+        "city": "Testford",
+        "nation": Nation.ENGLAND,
+        "website": "https://www.example.ac.uk",
+    }
+    values.update(overrides)
+    return University.objects.create(**values)
+
+
+def make_topic(**overrides) -> Topic:
+    n = next(_seq)
+    name = overrides.pop("name", f"Topic {n}")
+    values = {"name": name, "slug": slugify(name)}
+    values.update(overrides)
+    return Topic.objects.create(**values)
+
+
+def make_programme(*, topics=(), **overrides) -> Programme:
+    n = next(_seq)
+    title = overrides.pop("title", f"Health Data Science {n}")
+    if "university" not in overrides:
+        overrides["university"] = make_university()
+    values = {
+        "title": title,
+        "slug": slugify(title),
+        "status": Status.PUBLISHED,
+        "official_url": "https://www.example.ac.uk/course",
+        "source_urls": "https://www.example.ac.uk/course",
+        "source_refers_to": "2025/26 entry",
+    }
+    values.update(overrides)
+    programme = Programme.objects.create(**values)
+    if topics:
+        programme.topics.set(topics)
+    return programme

@@ -1,0 +1,97 @@
+"""Malformed and hostile query strings: a page with errors shown or the value ignored; no 500."""
+
+import pytest
+
+from tests.factories import make_programme
+
+pytestmark = pytest.mark.django_db
+
+HOSTILE_QUERIES = [
+    "max_fee_home=abc",
+    "max_fee_home=-5",
+    "max_fee_home=99999999999999999999999999999",
+    "max_fee_home=1e10",
+    "max_fee_international=NaN",
+    "max_duration=0",
+    "max_duration=inf",
+    "max_ielts=6.3",
+    "max_ielts=1e400",
+    "university=no-such-university",
+    "university=%27%20OR%201%3D1--",
+    "topic=%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+    "nation=atlantis",
+    "award=PhD",
+    "mode=sideways",
+    "placement=maybe",
+    "start_month=13",
+    "start_month=0",
+    "sort=password",
+    "sort=-pk",
+    "q=" + "x" * 5000,
+    "q=%00",
+    "city=%00",
+    "university=%00",
+    "q=%ff%fe",
+    "q=%E0%A4%A",
+    "q=%",
+    "page=abc",
+    "page=0",
+    "page=-1",
+    "page=999999",
+    "page=99999999999999999999999999",
+    "nation=scotland&nation=scotland&nation=scotland",
+    "max_fee_home=1&max_fee_home=abc",
+    "q=%25%5F%5C",
+    "city=" + "a" * 3000,
+]
+
+
+@pytest.mark.parametrize("query", HOSTILE_QUERIES)
+def test_hostile_query_strings_never_give_a_server_error(client, query):
+    make_programme(title="Survivor", fee_home=10000)
+    response = client.get(f"/programmes/?{query}")
+    assert response.status_code == 200
+    assert "<h1>Programmes</h1>" in response.text
+
+
+@pytest.mark.parametrize(
+    "query,message",
+    [
+        ("max_fee_home=abc", "Enter a whole number."),
+        ("max_fee_home=-5", "Ensure this value is greater than or equal to 0."),
+        ("max_duration=0", "Ensure this value is greater than or equal to 1."),
+        ("nation=atlantis", "Select a valid choice."),
+        ("q=%00", "Null characters are not allowed."),
+        ("q=" + "x" * 300, "Ensure this value has at most 200 characters"),
+    ],
+)
+def test_bad_values_are_shown_as_errors_beside_the_field(client, query, message):
+    response = client.get(f"/programmes/?{query}")
+    assert "Some filters were not applied" in response.text
+    assert message in response.text
+
+
+def test_invalid_filter_is_ignored_while_valid_ones_apply(client):
+    make_programme(title="Cheap", fee_home=5000)
+    make_programme(title="Dear", fee_home=50000)
+    response = client.get("/programmes/?max_fee_home=10000&max_duration=abc")
+    assert [p.title for p in response.context["page"].object_list] == ["Cheap"]
+
+
+def test_hostile_text_is_escaped_in_the_page(client):
+    response = client.get("/programmes/?q=%3Cscript%3Ealert(1)%3C/script%3E")
+    assert "<script>alert(1)</script>" not in response.text
+    assert "&lt;script&gt;" in response.text
+
+
+@pytest.mark.parametrize(
+    "page,expected_page",
+    [("abc", 1), ("0", 1), ("-3", 1), ("999999", 2), ("99999999999999999999999", 2), ("2", 2)],
+)
+def test_pagination_edges_land_on_a_real_page(client, page, expected_page):
+    for n in range(25):
+        make_programme(title=f"Programme {n:02d}")
+    response = client.get(f"/programmes/?page={page}")
+    assert response.status_code == 200
+    assert response.context["page"].number == expected_page
+    assert len(response.context["page"].object_list) == (20 if expected_page == 1 else 5)

@@ -1,0 +1,65 @@
+"""Every page makes a fixed number of SQL queries, whatever the page size."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from programmes.models import Topic
+from tests.factories import make_programme, make_topic, make_university
+
+pytestmark = pytest.mark.django_db
+
+
+def count_queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def build(n: int):
+    topics = [
+        Topic.objects.get_or_create(slug="genomics", defaults={"name": "Genomics"})[0],
+        make_topic(),
+    ]
+    uni = make_university()
+    return [make_programme(university=uni, topics=topics, fee_home=9000) for _ in range(n)]
+
+
+LIST_QUERIES = 8  # universities + topics (filter choices), count, page rows, topics, 3 facets
+
+
+@pytest.mark.parametrize(
+    "query", ["", "?nation=england&topic=genomics&max_fee_home=100000&sort=fee_home"]
+)
+def test_list_page_query_count_is_the_same_for_one_result_and_a_full_page(client, query):
+    build(1)
+    one = count_queries(client, f"/programmes/{query}")
+    build(30)
+    full = count_queries(client, f"/programmes/{query}")
+    assert one == full == LIST_QUERIES
+
+
+def test_home_university_and_topic_pages_have_fixed_query_counts(client):
+    programmes = build(2)
+    uni = programmes[0].university
+    topic = programmes[0].topics.first()
+    small = [
+        count_queries(client, url)
+        for url in ("/", "/universities/", uni.get_absolute_url(), topic.get_absolute_url())
+    ]
+    build(15)
+    large = [
+        count_queries(client, url)
+        for url in ("/", "/universities/", uni.get_absolute_url(), topic.get_absolute_url())
+    ]
+    assert small == large
+
+
+def test_detail_page_query_count_does_not_grow_with_topics(client, django_assert_num_queries):
+    programme = make_programme(topics=[make_topic() for _ in range(6)])
+    make_programme(topics=list(programme.topics.all()))
+    # programme + its topics + similar programmes
+    with django_assert_num_queries(3):
+        response = client.get(programme.get_absolute_url())
+    assert response.status_code == 200
