@@ -73,7 +73,9 @@ class ProgrammeFilter(django_filters.FilterSet):
     nation = django_filters.MultipleChoiceFilter(
         field_name="university__nation", choices=Nation.choices, label="Nation"
     )
-    city = django_filters.ChoiceFilter(field_name="university__city", label="City")
+    city = django_filters.ChoiceFilter(
+        field_name="university__city", label="City", empty_label="Any city"
+    )
     topic = django_filters.MultipleChoiceFilter(label="Topic", method="filter_topic")
     award = django_filters.MultipleChoiceFilter(choices=Award.choices, label="Award")
     mode = django_filters.ChoiceFilter(
