@@ -82,3 +82,31 @@ def topics_with_counts() -> QuerySet[Topic]:
 
 def _published_q() -> Q:
     return Q(programmes__status="published")
+
+
+def programmes_for_compare(*, ids: list[int]) -> list[Programme]:
+    """Published programmes with these ids, in the order asked. Two queries for any count."""
+    if not ids:
+        return []
+    found = {
+        p.pk: p
+        for p in Programme.objects.published()
+        .filter(pk__in=ids)
+        .select_related("university")
+        .prefetch_related(Prefetch("topics", queryset=Topic.objects.order_by("name")))
+        .defer("description", "editors_notes", "source_urls")
+    }
+    return [found[i] for i in ids if i in found]
+
+
+def shortlisted_programmes(*, ids: list[int]) -> list[Programme]:
+    if not ids:
+        return []
+    found = {
+        p.pk: p
+        for p in Programme.objects.published()
+        .filter(pk__in=ids)
+        .select_related("university")
+        .only("pk", "title", "slug", "award", "university__name", "university__slug")
+    }
+    return [found[i] for i in ids if i in found]

@@ -15,4 +15,8 @@ urlpatterns = [
     path("universities/", views.university_list, name="university_list"),
     path("universities/<slug:slug>/", views.university_detail, name="university_detail"),
     path("topics/<slug:slug>/", views.topic_detail, name="topic_detail"),
+    path("compare/", views.compare, name="compare"),
+    path("shortlist/add/", views.shortlist_add, name="shortlist_add"),
+    path("shortlist/remove/", views.shortlist_remove, name="shortlist_remove"),
+    path("shortlist/clear/", views.shortlist_clear, name="shortlist_clear"),
 ]

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
+from urllib.parse import urlencode
 
-from . import selectors
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from . import compare as compare_module
+from . import selectors, shortlist
 from .filters import ProgrammeFilter
 from .models import Nation, Programme, Topic, University
 
@@ -124,3 +130,125 @@ def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "crumbs": [("Programmes", reverse("programme_list")), (topic.name, None)],
         },
     )
+
+
+# ----- shortlist and comparison ------------------------------------------------------------
+
+
+def _safe_next(request: HttpRequest, fallback: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return request.headers.get("X-Requested-With") == "fetch"
+
+
+def _programme_id(request: HttpRequest) -> int | None:
+    raw = request.POST.get("programme", "")
+    try:
+        number = int(raw)
+    except ValueError:
+        return None
+    return number if 0 < number < 2**63 else None
+
+
+def _shortlist_reply(request: HttpRequest, message: str, level: int, ok: bool = True):
+    ids = shortlist.get(request.session)
+    if _wants_json(request):
+        return JsonResponse(
+            {
+                "ok": ok,
+                "message": message,
+                "count": len(ids),
+                "ids": ids,
+                "compare_url": shortlist.compare_url(ids),
+            },
+            status=200 if ok else 400,
+        )
+    messages.add_message(request, level, message)
+    return redirect(_safe_next(request, reverse("programme_list")))
+
+
+@require_POST
+def shortlist_add(request: HttpRequest) -> HttpResponse:
+    programme_id = _programme_id(request)
+    programme = (
+        Programme.objects.published().filter(pk=programme_id).only("title", "award").first()
+        if programme_id
+        else None
+    )
+    if programme is None:
+        return _shortlist_reply(
+            request,
+            "That programme could not be found, so nothing was added.",
+            messages.ERROR,
+            False,
+        )
+    outcome = shortlist.add(request.session, programme.pk)
+    if outcome == "full":
+        return _shortlist_reply(
+            request,
+            f"Your shortlist already holds {shortlist.MAX_SHORTLIST} programmes, the most that fit "
+            f"side by side. Remove one before adding {programme.full_title}.",
+            messages.WARNING,
+            False,
+        )
+    if outcome == "already":
+        return _shortlist_reply(
+            request, f"{programme.full_title} is already in your shortlist.", messages.INFO
+        )
+    return _shortlist_reply(
+        request, f"Added {programme.full_title} to your shortlist.", messages.SUCCESS
+    )
+
+
+@require_POST
+def shortlist_remove(request: HttpRequest) -> HttpResponse:
+    programme_id = _programme_id(request)
+    if programme_id is None or not shortlist.remove(request.session, programme_id):
+        return _shortlist_reply(request, "That programme was not in your shortlist.", messages.INFO)
+    return _shortlist_reply(request, "Removed from your shortlist.", messages.SUCCESS)
+
+
+@require_POST
+def shortlist_clear(request: HttpRequest) -> HttpResponse:
+    shortlist.clear(request.session)
+    return _shortlist_reply(request, "Your shortlist is empty.", messages.SUCCESS)
+
+
+def compare(request: HttpRequest) -> HttpResponse:
+    raw = request.GET.getlist("p")
+    if not raw:
+        saved = shortlist.get(request.session)
+        if saved:
+            # The URL alone must reproduce the page, so a shortlist becomes an explicit p list.
+            return redirect(shortlist.compare_url(saved))
+    selection = compare_module.parse_ids(raw)
+    programmes = selectors.programmes_for_compare(ids=selection.ids)
+    found = {p.pk for p in programmes}
+    dropped = list(selection.dropped)
+    dropped[:0] = [
+        (str(i), "is not a published programme") for i in selection.ids if i not in found
+    ]
+    context = {
+        "programmes": programmes,
+        "dropped": dropped,
+        "crumbs": [("Programmes", reverse("programme_list")), ("Compare", None)],
+        "share_url": request.build_absolute_uri(shortlist.compare_url([p.pk for p in programmes])),
+        "remove_urls": [
+            shortlist.compare_url([q.pk for q in programmes if q.pk != p.pk]) for p in programmes
+        ],
+    }
+    if len(programmes) >= 2:
+        context["rows"] = compare_module.build_rows(programmes)
+        context["chart"] = compare_module.build_chart(programmes)
+        context["similar_urls"] = [
+            f"{reverse('programme_list')}?" + urlencode([("topic", t.slug) for t in p.topics.all()])
+            for p in programmes
+        ]
+    return render(request, "programmes/compare.html", context)

@@ -1,0 +1,41 @@
+import pytest
+
+from tests.browser.conftest import screenshot
+from tests.factories import make_programme
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_add_three_from_the_list_and_compare_them(live_server, page):
+    titles = ["Alpha Clinical AI", "Beta Health Data", "Gamma Imaging"]
+    for n, title in enumerate(titles):
+        make_programme(title=title, fee_home=10000 + n * 1000, duration_full_time_months=12 + n)
+    make_programme(title="Delta Not Chosen")
+
+    page.goto(f"{live_server.url}/programmes/")
+    for title in titles:
+        card = page.locator("article.card", has_text=title)
+        card.get_by_role("button", name="Add to compare").click()
+        # With JS the button changes in place; the header count follows.
+        card.get_by_role("button", name="In compare list").wait_for()
+    assert page.locator("[data-shortlist-count]").inner_text() == "3"
+
+    page.get_by_role("link", name="Compare 3").click()
+    page.wait_for_url("**/compare/?p=*")
+    headers = page.locator("table.compare thead th").all_inner_texts()
+    assert [h.split(". ", 1)[1] for h in headers] == [f"MSc {t}" for t in titles]
+    assert page.locator("svg[role=img] title").text_content().startswith("Fees and full-time")
+    screenshot(page, "compare-three")
+
+
+def test_shortlist_works_without_javascript(live_server, browser):
+    programme = make_programme(title="No Script Programme")
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 375, "height": 800})
+    page = context.new_page()
+    page.goto(f"{live_server.url}/programmes/")
+    page.get_by_role("button", name="Add to compare").click()
+    page.wait_for_load_state()
+    assert "Added MSc No Script Programme" in page.content()
+    assert page.locator("[data-shortlist-count]").inner_text() == "1"
+    assert programme.pk
+    context.close()

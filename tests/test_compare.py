@@ -1,0 +1,248 @@
+"""The compare shortlist (session, POST forms with CSRF) and the side-by-side comparison page."""
+
+import pytest
+from django.contrib.sessions.backends.db import SessionStore
+from django.test import Client
+
+from programmes.models import Status
+from tests.factories import make_programme, make_topic
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def csrf_client():
+    return Client(enforce_csrf_checks=True)
+
+
+def post_with_csrf(client, url, data):
+    """Submit a form the way a browser does: fetch a page for the token, then post it."""
+    client.get("/programmes/")
+    token = client.cookies["csrftoken"].value
+    return client.post(url, {**data, "csrfmiddlewaretoken": token})
+
+
+def add(client, programme, next_url="/programmes/"):
+    return post_with_csrf(client, "/shortlist/add/", {"programme": programme.pk, "next": next_url})
+
+
+def session_ids(client):
+    return client.session.get("shortlist", [])
+
+
+def test_add_returns_to_where_the_user_was_and_shows_count(csrf_client):
+    programme = make_programme(title="Clinical AI")
+    response = add(csrf_client, programme, next_url="/programmes/?nation=england")
+    assert response.status_code == 302
+    assert response["Location"] == "/programmes/?nation=england"
+    page = csrf_client.get("/programmes/?nation=england")
+    assert "Added MSc Clinical AI to your shortlist." in page.text
+    assert '<span class="badge" data-shortlist-count>1</span>' in page.text
+    assert "In compare list" in page.text
+
+
+def test_add_without_csrf_token_is_refused(csrf_client):
+    programme = make_programme()
+    response = csrf_client.post("/shortlist/add/", {"programme": programme.pk})
+    assert response.status_code == 403
+    assert session_ids(csrf_client) == []
+
+
+def test_shortlist_holds_at_most_four_and_a_fifth_changes_nothing(csrf_client):
+    programmes = [make_programme(title=f"Programme {n}") for n in range(5)]
+    for programme in programmes[:4]:
+        add(csrf_client, programme)
+    response = add(csrf_client, programmes[4])
+    assert response.status_code == 302
+    assert session_ids(csrf_client) == [p.pk for p in programmes[:4]]
+    page = csrf_client.get("/programmes/")
+    assert "already holds 4 programmes" in page.text
+
+
+def test_adding_twice_keeps_one_entry(csrf_client):
+    programme = make_programme()
+    add(csrf_client, programme)
+    add(csrf_client, programme)
+    assert session_ids(csrf_client) == [programme.pk]
+
+
+def test_remove_and_clear(csrf_client):
+    first, second = make_programme(), make_programme()
+    add(csrf_client, first)
+    add(csrf_client, second)
+    post_with_csrf(csrf_client, "/shortlist/remove/", {"programme": first.pk})
+    assert session_ids(csrf_client) == [second.pk]
+    post_with_csrf(csrf_client, "/shortlist/clear/", {})
+    assert session_ids(csrf_client) == []
+
+
+@pytest.mark.parametrize("value", ["", "abc", "-1", "0", "99999999", "1e9", "9" * 40, "\x00"])
+def test_adding_junk_or_unknown_ids_changes_nothing(csrf_client, value):
+    make_programme()  # the list page needs a form on it to hand out a CSRF token
+    response = post_with_csrf(csrf_client, "/shortlist/add/", {"programme": value})
+    assert response.status_code == 302
+    assert session_ids(csrf_client) == []
+
+
+def test_unpublished_programme_cannot_be_added(csrf_client):
+    make_programme()
+    draft = make_programme(status=Status.DRAFT)
+    add(csrf_client, draft)
+    assert session_ids(csrf_client) == []
+
+
+@pytest.mark.parametrize(
+    "next_url", ["https://evil.example/", "//evil.example/x", "javascript:alert(1)"]
+)
+def test_next_never_redirects_off_site(csrf_client, next_url):
+    response = add(csrf_client, make_programme(), next_url=next_url)
+    assert response["Location"] == "/programmes/"
+
+
+def test_json_reply_for_in_place_updates(client):
+    programme = make_programme()
+    response = client.post(
+        "/shortlist/add/", {"programme": programme.pk}, headers={"X-Requested-With": "fetch"}
+    )
+    data = response.json()
+    assert data["ok"] is True and data["count"] == 1
+    assert data["compare_url"] == f"/compare/?p={programme.pk}"
+
+
+def test_get_on_shortlist_endpoints_is_not_allowed(client):
+    assert client.get("/shortlist/add/").status_code == 405
+
+
+@pytest.mark.parametrize(
+    "stored", ["abc", None, 42, {"a": 1}, [None, "x", -3, 1.5, True], ["1"] * 50, [[1]]]
+)
+def test_tampered_session_content_never_breaks_pages(client, stored):
+    programme = make_programme()
+    session = SessionStore()
+    session["shortlist"] = stored
+    session.save()
+    client.cookies["sessionid"] = session.session_key
+    for url in ("/", "/programmes/", "/compare/", programme.get_absolute_url()):
+        assert client.get(url, follow=True).status_code == 200
+    assert client.post("/shortlist/add/", {"programme": programme.pk}).status_code == 302
+
+
+def test_forged_session_cookie_is_ignored(client):
+    client.cookies["sessionid"] = "forged" * 10
+    assert client.get("/compare/").status_code == 200
+    client.cookies["sessionid"] = "\x00'; DROP TABLE--"
+    assert client.get("/programmes/").status_code == 200
+
+
+# ----- the compare page --------------------------------------------------------------------
+
+
+def compare(client, *ids):
+    query = "&".join(f"p={i}" for i in ids)
+    response = client.get(f"/compare/?{query}")
+    assert response.status_code == 200
+    return response
+
+
+@pytest.mark.parametrize("n", [2, 3, 4])
+def test_compare_shows_programmes_as_columns_with_chart(client, n):
+    programmes = [make_programme(title=f"Course {i}", fee_home=10000 + i * 1000) for i in range(n)]
+    response = compare(client, *[p.pk for p in programmes])
+    text = response.text
+    for p in programmes:
+        assert f'<a href="{p.get_absolute_url()}">{p.full_title}</a></th>' in text
+    assert text.count('<th scope="col">') == n
+    assert "<svg" in text and '<title id="chart-svg-title">' in text
+    assert "<desc" in text
+
+
+def test_differing_rows_are_marked_and_lowest_fee_and_shortest_duration_named(client):
+    cheap = make_programme(title="Cheap", fee_home=9000, duration_full_time_months=12)
+    dear = make_programme(title="Dear", fee_home=15000, duration_full_time_months=24)
+    response = compare(client, cheap.pk, dear.pk)
+    rows = {row.label: row for row in response.context["rows"]}
+    assert rows["Home fee"].differs
+    assert [c.best for c in rows["Home fee"].cells] == ["Lowest", ""]
+    assert [c.best for c in rows["Full-time duration"].cells] == ["Shortest", ""]
+    assert not rows["Award"].differs  # both MSc
+    assert 'Home fee <span class="differs-mark">differs</span>' in response.text
+    assert '<strong class="best">Lowest</strong>' in response.text
+
+
+def test_missing_facts_read_not_published(client):
+    a = make_programme(fee_home=None, ielts_overall=None)
+    b = make_programme(fee_home=None)
+    response = compare(client, a.pk, b.pk)
+    assert "not published by the university" in response.text
+    rows = {row.label: row for row in response.context["rows"]}
+    assert [c.text for c in rows["Home fee"].cells] == [None, None]
+    assert [c.best for c in rows["Home fee"].cells] == ["", ""]
+
+
+@pytest.mark.parametrize(
+    "query,expected_reasons",
+    [
+        ("p=abc", ["is not a programme number"]),
+        ("p=-4", ["is not a programme number"]),
+        ("p=%00", ["is not a programme number"]),
+        ("p=" + "9" * 30, ["is not a programme number"]),
+        ("p=999999", ["is not a published programme"]),
+        ("p={a}", ["was listed twice"]),
+        ("p={draft}", ["is not a published programme"]),
+    ],
+)
+def test_bad_p_values_are_dropped_with_a_reason(client, query, expected_reasons):
+    a, b = make_programme(), make_programme()
+    draft = make_programme(status=Status.DRAFT)
+    url = f"/compare/?p={a.pk}&p={b.pk}&" + query.format(a=a.pk, draft=draft.pk)
+    response = client.get(url)
+    assert response.status_code == 200
+    reasons = [reason for _, reason in response.context["dropped"]]
+    assert reasons == expected_reasons
+    assert len(response.context["programmes"]) == 2
+
+
+def test_more_than_four_keeps_the_first_four_and_says_so(client):
+    programmes = [make_programme() for _ in range(6)]
+    response = compare(client, *[p.pk for p in programmes])
+    assert [p.pk for p in response.context["programmes"]] == [p.pk for p in programmes[:4]]
+    assert "only 4 programmes fit side by side" in response.text
+
+
+def test_hundreds_of_p_values_are_bounded(client):
+    response = client.get("/compare/?" + "&".join(f"p={n}" for n in range(1, 500)))
+    assert response.status_code == 200
+    assert "too many values were given" in response.text
+
+
+@pytest.mark.parametrize("count", [0, 1])
+def test_zero_or_one_programme_explains_how_to_compare(client, count):
+    ids = [make_programme().pk for _ in range(count)]
+    response = compare(client, *ids)
+    assert "How to compare" in response.text
+    assert "<svg" not in response.text
+
+
+def test_compare_without_p_uses_the_shortlist_as_a_shareable_url(client):
+    a, b = make_programme(), make_programme()
+    for p in (a, b):
+        client.post("/shortlist/add/", {"programme": p.pk})
+    response = client.get("/compare/")
+    assert response.status_code == 302
+    assert response["Location"] == f"/compare/?p={a.pk}&p={b.pk}"
+
+
+def test_find_similar_links_use_the_programme_topics(client):
+    topic = make_topic(slug="genomics", name="Genomics")
+    a, b = make_programme(topics=[topic]), make_programme()
+    response = compare(client, a.pk, b.pk)
+    assert 'href="/programmes/?topic=genomics">Find similar' in response.text
+
+
+def test_compare_query_count_is_the_same_for_two_and_four(client, django_assert_num_queries):
+    topics = [make_topic(), make_topic()]
+    programmes = [make_programme(topics=topics) for _ in range(4)]
+    with django_assert_num_queries(2):
+        compare(client, programmes[0].pk, programmes[1].pk)
+    with django_assert_num_queries(2):
+        compare(client, *[p.pk for p in programmes])
