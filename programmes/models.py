@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -34,6 +35,15 @@ MONTHS = [
 ]
 MONTH_NAMES = dict(MONTHS)
 IELTS_STEPS = [Decimal(n) / 2 for n in range(0, 19)]  # 0.0, 0.5, ... 9.0
+
+
+def validate_half_step(value) -> None:
+    if value is not None and (Decimal(value) * 2) % 1 != 0:
+        raise ValidationError(
+            "IELTS scores go in steps of 0.5 (for example 6.0 or 6.5); %(value)s is not one.",
+            params={"value": value},
+            code="ielts_step",
+        )
 
 
 def month_bit(month: int) -> int:
@@ -238,7 +248,7 @@ class Programme(TimeStamped):
         decimal_places=1,
         null=True,
         blank=True,
-        validators=[MinValueValidator(0), MaxValueValidator(9)],
+        validators=[MinValueValidator(0), MaxValueValidator(9), validate_half_step],
         help_text="0 to 9 in steps of 0.5. Empty when not published.",
     )
     placement = models.BooleanField(
@@ -341,6 +351,7 @@ class Programme(TimeStamped):
             # Editors' verification queue and ?sort=-verified.
             models.Index(fields=["status", "last_verified"], name="programme_status_verified_idx"),
         ]
+        permissions = [("export_programme", "Can export programmes as CSV")]
 
     def __str__(self) -> str:
         return f"{self.award} {self.title}, {self.university.name}"
@@ -375,3 +386,65 @@ class Programme(TimeStamped):
         if self.last_verified is None:
             return True
         return self.last_verified < Programme.objects.verification_cutoff()
+
+
+class GuideQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Status.PUBLISHED, published_at__isnull=False)
+
+
+class Guide(TimeStamped):
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True, help_text="Used in the URL.")
+    summary = models.CharField(
+        max_length=300, help_text="One or two sentences shown in lists, feeds and search results."
+    )
+    body = models.TextField(
+        help_text="Markdown. ## and ### headings build the table of contents. Raw HTML, scripts "
+        "and styles are removed when the guide is shown."
+    )
+    # Rendered once when an editor saves (see Guide.render_body); never per request.
+    body_html = models.TextField(editable=False, default="")
+    toc_html = models.TextField(editable=False, default="")
+    reading_minutes = models.PositiveSmallIntegerField(editable=False, default=1)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    published_at = models.DateField(
+        "published date", null=True, blank=True, help_text="Set when the guide is published."
+    )
+    author = models.CharField(max_length=200, default="The portal's editors")
+    topics = models.ManyToManyField(Topic, related_name="guides", blank=True)
+    universities = models.ManyToManyField(University, related_name="guides", blank=True)
+    programmes = models.ManyToManyField(Programme, related_name="guides", blank=True)
+
+    objects = GuideQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "title"]
+        verbose_name = "guide"
+        verbose_name_plural = "guides"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values), name="guide_status_valid"
+            ),
+        ]
+        indexes = [
+            # /guides/: published guides, newest first.
+            models.Index(fields=["status", "-published_at"], name="guide_status_published_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("guide_detail", args=[self.slug])
+
+    def render_body(self) -> None:
+        """Render and sanitise the Markdown body into the stored HTML fields (call before save)."""
+        from .markdown import render
+
+        rendered = render(self.body)
+        self.body_html = rendered.html
+        self.toc_html = rendered.toc_html
+        self.reading_minutes = rendered.reading_minutes

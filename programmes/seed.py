@@ -7,6 +7,7 @@ to model fields without guessing: an empty cell stays empty (NULL), never 0 or "
 from __future__ import annotations
 
 import csv
+import datetime
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -208,3 +209,49 @@ def _programme_from_row(row: dict, where: str) -> SeedProgramme:
         fields=fields,
         topic_slugs=topic_slugs,
     )
+
+
+@dataclass
+class SeedGuide:
+    slug: str
+    fields: dict
+    topic_slugs: list[str]
+
+
+def read_guides(folder: Path | None = None) -> list[SeedGuide]:
+    """Guides shipped as Markdown files with a small ``key: value`` front-matter block."""
+    folder = folder or DATA_DIR / "guides"
+    guides = []
+    for path in sorted(folder.glob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        if not text.startswith("---\n"):
+            raise SeedError(f"{path.name}: missing the front-matter block")
+        header, _, body = text[4:].partition("\n---\n")
+        meta = {}
+        for line in header.splitlines():
+            key, sep, value = line.partition(":")
+            if not sep:
+                raise SeedError(f"{path.name}: front-matter line {line!r} is not 'key: value'")
+            meta[key.strip()] = value.strip()
+        for key in ("title", "summary", "published"):
+            if not meta.get(key):
+                raise SeedError(f"{path.name}: front matter has no {key}")
+        topic_slugs = [s.strip() for s in meta.get("topics", "").split(",") if s.strip()]
+        for slug in topic_slugs:
+            if slug not in TOPICS:
+                raise SeedError(f"{path.name}: topic {slug!r} is not in the vocabulary")
+        guides.append(
+            SeedGuide(
+                slug=path.stem,
+                fields={
+                    "title": meta["title"],
+                    "summary": meta["summary"],
+                    "author": meta.get("author", "The portal's editors"),
+                    "published_at": datetime.date.fromisoformat(meta["published"]),
+                    "body": body.strip() + "\n",
+                    "status": Status.PUBLISHED,
+                },
+                topic_slugs=topic_slugs,
+            )
+        )
+    return guides

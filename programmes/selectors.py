@@ -10,7 +10,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from .filters import ProgrammeFilter
-from .models import Programme, Topic, University
+from .models import Guide, Programme, Topic, University
 
 
 def programme_cards(queryset: QuerySet[Programme]) -> QuerySet[Programme]:
@@ -110,3 +110,51 @@ def shortlisted_programmes(*, ids: list[int]) -> list[Programme]:
         .only("pk", "title", "slug", "award", "university__name", "university__slug")
     }
     return [found[i] for i in ids if i in found]
+
+
+def guide_list(*, topic: Topic | None = None) -> QuerySet:
+    qs = Guide.objects.published().defer("body", "body_html", "toc_html")
+    if topic is not None:
+        qs = qs.filter(topics=topic)
+    return qs.prefetch_related(
+        Prefetch("topics", queryset=Topic.objects.only("name", "slug").order_by("name"))
+    ).order_by("-published_at", "title")
+
+
+def guide_for_reader(*, slug: str, user) -> Guide:
+    """A published guide; staff may also preview drafts and archived guides at the same URL."""
+    qs = Guide.objects.all() if user.is_staff else Guide.objects.published()
+    try:
+        return qs.prefetch_related(
+            Prefetch("topics", queryset=Topic.objects.order_by("name")),
+        ).get(slug=slug)
+    except Guide.DoesNotExist:
+        raise Http404("No published guide at this address.") from None
+
+
+def guide_related_programmes(*, guide: Guide, limit: int = 6) -> list[Programme]:
+    """Programmes the guide names, then programmes at its universities or on its topics."""
+    named = programme_cards(guide.programmes.published().order_by("title", "pk"))
+    named = list(named[:limit])
+    if len(named) >= limit:
+        return named
+    topic_ids = [t.pk for t in guide.topics.all()]
+    more = programme_cards(
+        Programme.objects.published()
+        .filter(Q(topics__in=topic_ids) | Q(university__guides=guide))
+        .exclude(pk__in=[p.pk for p in named])
+        .distinct()
+        .order_by("title", "pk")
+    )
+    return named + list(more[: limit - len(named)])
+
+
+def related_guides(*, programme: Programme | None = None, topic: Topic | None = None, limit=3):
+    """Published guides linked to a programme (directly or through its topics) or to a topic."""
+    qs = Guide.objects.published().only("title", "slug", "summary", "published_at")
+    if programme is not None:
+        topic_ids = [t.pk for t in programme.topics.all()]
+        qs = qs.filter(Q(programmes=programme) | Q(topics__in=topic_ids))
+    elif topic is not None:
+        qs = qs.filter(topics=topic)
+    return list(qs.distinct().order_by("-published_at", "title")[:limit])

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from . import views
+from .feeds import GuidesFeed
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -15,6 +16,9 @@ urlpatterns = [
     path("universities/", views.university_list, name="university_list"),
     path("universities/<slug:slug>/", views.university_detail, name="university_detail"),
     path("topics/<slug:slug>/", views.topic_detail, name="topic_detail"),
+    path("guides/", views.guide_list, name="guide_list"),
+    path("guides/feed/", GuidesFeed(), name="guide_feed"),
+    path("guides/<slug:slug>/", views.guide_detail, name="guide_detail"),
     path("compare/", views.compare, name="compare"),
     path("shortlist/add/", views.shortlist_add, name="shortlist_add"),
     path("shortlist/remove/", views.shortlist_remove, name="shortlist_remove"),

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from . import compare as compare_module
 from . import selectors, shortlist
 from .filters import ProgrammeFilter
-from .models import Nation, Programme, Topic, University
+from .models import Guide, Nation, Programme, Status, Topic, University
 
 
 def page_number(raw: str | None, num_pages: int) -> int:
@@ -39,6 +39,9 @@ def home(request: HttpRequest) -> HttpResponse:
             "featured": featured,
             "topics": selectors.topics_with_counts(),
             "programme_count": Programme.objects.published().count(),
+            "guides": Guide.objects.published()
+            .only("title", "slug", "reading_minutes", "published_at")
+            .order_by("-published_at", "title")[:4],
         },
     )
 
@@ -82,6 +85,7 @@ def programme_detail(request: HttpRequest, university_slug: str, programme_slug:
         {
             "programme": programme,
             "similar": selectors.similar_programmes(programme=programme),
+            "guides": selectors.related_guides(programme=programme),
             "crumbs": [
                 ("Programmes", reverse("programme_list")),
                 (programme.university.name, programme.university.get_absolute_url()),
@@ -127,6 +131,7 @@ def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "topic": topic,
             "programmes": programmes,
+            "guides": selectors.related_guides(topic=topic),
             "crumbs": [("Programmes", reverse("programme_list")), (topic.name, None)],
         },
     )
@@ -252,3 +257,41 @@ def compare(request: HttpRequest) -> HttpResponse:
             for p in programmes
         ]
     return render(request, "programmes/compare.html", context)
+
+
+# ----- guides ------------------------------------------------------------------------------
+
+
+def guide_list(request: HttpRequest) -> HttpResponse:
+    topic_slug = request.GET.get("topic", "")
+    topic = Topic.objects.filter(slug=topic_slug).first() if topic_slug.isascii() else None
+    topics_with_guides = Topic.objects.filter(guides__status=Status.PUBLISHED).distinct()
+    return render(
+        request,
+        "programmes/guide_list.html",
+        {
+            "guides": selectors.guide_list(topic=topic),
+            "topic": topic,
+            "unknown_topic": bool(topic_slug) and topic is None,
+            "topics": topics_with_guides.order_by("name"),
+            "crumbs": [("Guides", None)],
+        },
+    )
+
+
+def guide_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    guide = selectors.guide_for_reader(slug=slug, user=request.user)
+    response = render(
+        request,
+        "programmes/guide_detail.html",
+        {
+            "guide": guide,
+            "is_preview": guide.status != Status.PUBLISHED,
+            "programmes": selectors.guide_related_programmes(guide=guide),
+            "crumbs": [("Guides", reverse("guide_list")), (guide.title, None)],
+        },
+    )
+    if guide.status != Status.PUBLISHED:
+        response["X-Robots-Tag"] = "noindex"
+        response["Cache-Control"] = "private, no-store"
+    return response

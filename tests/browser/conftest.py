@@ -1,4 +1,4 @@
-"""Real-browser tests: Playwright (Python) driving Debian's Chromium against pytest-django's live server.
+"""Real-browser tests: Playwright (Python) driving Debian's Chromium against the live server.
 
 Browsers cannot be downloaded here, so Playwright launches the system Chromium by path. Where
 it is missing the tests are skipped with the command that installs it.

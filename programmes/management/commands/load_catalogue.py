@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from programmes import seed
-from programmes.models import Programme, Topic, University
+from programmes.models import Guide, Programme, Topic, University
 
 KEEP_ON_UPDATE = {"status", "last_verified"}
 
@@ -29,6 +29,7 @@ class Command(BaseCommand):
         try:
             universities = seed.read_universities()
             programmes = seed.read_programmes()
+            guides = seed.read_guides()
         except seed.SeedError as exc:
             raise CommandError(str(exc)) from exc
 
@@ -36,11 +37,13 @@ class Command(BaseCommand):
             topic_stats = self._load_topics(update)
             uni_stats, by_name = self._load_universities(universities, update)
             prog_stats = self._load_programmes(programmes, by_name, update)
+            guide_stats = self._load_guides(guides, update)
 
         for label, stats in (
             ("Topics", topic_stats),
             ("Universities", uni_stats),
             ("Programmes", prog_stats),
+            ("Guides", guide_stats),
         ):
             self.stdout.write(
                 f"{label}: {stats['created']} created, {stats['updated']} updated, "
@@ -141,6 +144,36 @@ class Command(BaseCommand):
                 programme.topics.set(wanted)
             if index % 10 == 0 or index == total:
                 self.stdout.write(f"  programmes: {index}/{total} read")
+        return stats
+
+    def _load_guides(self, rows, update: bool) -> dict:
+        stats = self._stats()
+        topics = {t.slug: t for t in Topic.objects.all()}
+        for row in rows:
+            exists = Guide.objects.filter(slug=row.slug).exists()
+            values = dict(row.fields)
+            if exists:
+                values.pop("status")
+            guide = Guide.objects.filter(slug=row.slug).first()
+            changed = guide is None or any(
+                _differs(getattr(guide, k), v) for k, v in values.items()
+            )
+            if guide is None:
+                guide = Guide(slug=row.slug, **values)
+            elif not changed:
+                stats["unchanged"] += 1
+                continue
+            elif not update:
+                stats["kept"] += 1
+                continue
+            else:
+                for key, value in values.items():
+                    setattr(guide, key, value)
+            guide.render_body()
+            self._validate(guide, f"guide {row.slug}")
+            guide.save()
+            guide.topics.set([topics[s] for s in row.topic_slugs])
+            stats["created" if not exists else "updated"] += 1
         return stats
 
 

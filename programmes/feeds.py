@@ -1,0 +1,37 @@
+"""The guides feed (Atom) at /guides/feed/."""
+
+import datetime
+
+from django.contrib.syndication.views import Feed
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+
+from .models import Guide
+
+
+class GuidesFeed(Feed):
+    feed_type = Atom1Feed
+    title = "AI Health Masters UK: guides"
+    subtitle = "Guides for choosing a UK master's in AI for healthcare."
+
+    def link(self):
+        return reverse("guide_list")
+
+    def items(self):
+        return Guide.objects.published().order_by("-published_at", "title")[:20]
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return item.summary
+
+    def item_author_name(self, item):
+        return item.author
+
+    def item_pubdate(self, item):
+        return timezone.make_aware(datetime.datetime.combine(item.published_at, datetime.time()))
+
+    def item_updateddate(self, item):
+        return item.updated
