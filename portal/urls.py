@@ -1,7 +1,15 @@
+from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from programmes.health import healthz
+from programmes.sitemaps import SITEMAPS, robots_txt
+
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_URL, admin.site.urls),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", robots_txt, name="robots"),
+    path("healthz", healthz, name="healthz"),
     path("", include("programmes.urls")),
 ]

@@ -4,3 +4,17 @@ from django.apps import AppConfig
 class ProgrammesConfig(AppConfig):
     name = "programmes"
     verbose_name = "Catalogue"
+
+    def ready(self):
+        from django.db.backends.signals import connection_created
+
+        from portal.sqlite import install_unicode_like
+
+        from . import cache
+
+        # A signal receiver, against the house rule of explicit calls, because the public pages'
+        # cache must be invalidated by *every* write path: the admin, the CSV import,
+        # load_catalogue, a manage.py shell session. See programmes/cache.py.
+        cache.connect_invalidation()
+        # Case-insensitive search must match the same rows on SQLite as on PostgreSQL.
+        connection_created.connect(install_unicode_like, dispatch_uid="portal-sqlite-like")

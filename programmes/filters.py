@@ -60,6 +60,18 @@ class IntegerFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
 
+def filter_options() -> tuple[list[dict], list[dict]]:
+    """The university and topic choices: universities with a published programme, all topics."""
+    universities = list(
+        University.objects.filter(programmes__status="published")
+        .distinct()
+        .order_by("name")
+        .values("slug", "name", "city", "nation")
+    )
+    topics = list(Topic.objects.order_by("name").values("slug", "name"))
+    return universities, topics
+
+
 class ProgrammeFilter(django_filters.FilterSet):
     q = SearchTermsFilter(
         label="Search",
@@ -132,18 +144,15 @@ class ProgrammeFilter(django_filters.FilterSet):
         model = Programme
         fields: list[str] = []
 
-    def __init__(self, data=None, queryset=None, **kwargs):
+    def __init__(self, data=None, queryset=None, *, options=None, **kwargs):
         if queryset is None:
             queryset = Programme.objects.published()
         super().__init__(data, queryset, **kwargs)
-        # One query each; the template reuses these lists for the facet panels.
-        self.university_options = list(
-            University.objects.filter(programmes__status="published")
-            .distinct()
-            .order_by("name")
-            .values("slug", "name", "city", "nation")
+        # The template reuses these lists for the facet panels. ``options`` lets the list page
+        # pass them from the cache (programmes/cache.py); otherwise one query each.
+        self.university_options, self.topic_options = (
+            options if options is not None else filter_options()
         )
-        self.topic_options = list(Topic.objects.order_by("name").values("slug", "name"))
         self.city_options = sorted({u["city"] for u in self.university_options})
         self.filters["university"].extra["choices"] = [
             (u["slug"], u["name"]) for u in self.university_options

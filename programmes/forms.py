@@ -1,8 +1,39 @@
 """Forms shared by the admin (and later the CSV import): programme facts with friendly fields."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from .models import MONTHS, Programme, mask_to_months, months_to_mask
+
+
+def fits_field(field, value) -> bool:
+    """Whether ``value`` is valid for model ``field`` (type and database range), without a query."""
+    try:
+        field.clean(value, None)
+    except ValidationError:
+        return False
+    return True
+
+
+class InRangeModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Refuses ids the database cannot compare (e.g. 10**30) as invalid, instead of crashing.
+
+    Django checks each posted id with an exact lookup (which tolerates overflow) and then runs
+    ``pk__in=[…]``, which raises OverflowError on SQLite for an id beyond 64 bits.
+    """
+
+    def clean(self, value):
+        if isinstance(value, list | tuple):
+            opts = self.queryset.model._meta
+            target = opts.get_field(self.to_field_name) if self.to_field_name else opts.pk
+            for item in value:
+                if item not in self.empty_values and not fits_field(target, item):
+                    raise ValidationError(
+                        self.error_messages["invalid_pk_value"],
+                        code="invalid_pk_value",
+                        params={"pk": item},
+                    )
+        return super().clean(value)
 
 
 class ProgrammeAdminForm(forms.ModelForm):
@@ -35,6 +66,24 @@ class ProgrammeAdminForm(forms.ModelForm):
                     f"Line {number} is not a valid URL: {line[:80]!r}"
                 ) from None
         return "\n".join(lines)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        university = cleaned_data.get("university")
+        slug = cleaned_data.get("slug")
+        # The UniqueConstraint would only give a message at the top of the form; editors need it
+        # beside the slug. With the slug in error, the model skips its own constraint check.
+        if university and slug:
+            clash = Programme.objects.filter(university=university, slug=slug)
+            if self.instance.pk:
+                clash = clash.exclude(pk=self.instance.pk)
+            if clash.exists():
+                self.add_error(
+                    "slug",
+                    f"{university.name} already has a programme with the slug {slug!r}. "
+                    "Choose another slug.",
+                )
+        return cleaned_data
 
     def save(self, commit=True):
         self.instance.start_month_mask = months_to_mask(self.cleaned_data.get("start_months") or [])

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -448,3 +449,31 @@ class Guide(TimeStamped):
         self.body_html = rendered.html
         self.toc_html = rendered.toc_html
         self.reading_minutes = rendered.reading_minutes
+
+
+class CatalogueImport(models.Model):
+    """An uploaded CSV kept between the dry run and the editor's confirmation."""
+
+    PENDING = "pending"
+    APPLIED = "applied"
+    STATUS_CHOICES = [(PENDING, "Waiting for confirmation"), (APPLIED, "Applied")]
+
+    created = models.DateTimeField(auto_now_add=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    filename = models.CharField(max_length=200)
+    content = models.TextField()
+    sha256 = models.CharField(max_length=64)
+    row_count = models.PositiveIntegerField(default=0)
+    status = models.CharField(max_length=10, choices=STATUS_CHOICES, default=PENDING)
+    summary = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = "catalogue import"
+        verbose_name_plural = "catalogue imports"
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_status_display()}, {self.created:%Y-%m-%d %H:%M})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:programmes_programme_import_review", args=[self.pk])

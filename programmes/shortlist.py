@@ -74,8 +74,14 @@ def context(request) -> dict:
     Reads the session only when the visitor already has one, so first-time visitors cost no query.
     """
     from django.conf import settings
+    from django.db import DatabaseError
 
     if settings.SESSION_COOKIE_NAME not in request.COOKIES:
         return {"shortlist_ids": [], "shortlist_url": compare_url([])}
-    ids = get(request.session)
+    try:
+        ids = get(request.session)
+    except DatabaseError:
+        # The 404 page renders with this context: it must still render while the database
+        # (where sessions live) is down.
+        ids = []
     return {"shortlist_ids": ids, "shortlist_url": compare_url(ids)}

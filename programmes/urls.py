@@ -20,6 +20,7 @@ urlpatterns = [
     path("guides/feed/", GuidesFeed(), name="guide_feed"),
     path("guides/<slug:slug>/", views.guide_detail, name="guide_detail"),
     path("compare/", views.compare, name="compare"),
+    path("staff/export/programmes.csv", views.export_programmes, name="export_programmes"),
     path("shortlist/add/", views.shortlist_add, name="shortlist_add"),
     path("shortlist/remove/", views.shortlist_remove, name="shortlist_remove"),
     path("shortlist/clear/", views.shortlist_clear, name="shortlist_clear"),

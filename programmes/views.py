@@ -6,16 +6,20 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.validators import slug_re
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from . import cache as catalogue_cache
 from . import compare as compare_module
-from . import selectors, shortlist
-from .filters import ProgrammeFilter
+from . import exports, selectors, seo, shortlist
+from .filters import ProgrammeFilter, filter_options
 from .models import Guide, Nation, Programme, Status, Topic, University
 
 
@@ -28,30 +32,37 @@ def page_number(raw: str | None, num_pages: int) -> int:
     return min(max(number, 1), max(num_pages, 1))
 
 
+@catalogue_cache.conditional_page
 def home(request: HttpRequest) -> HttpResponse:
-    featured = selectors.programme_cards(Programme.objects.published().order_by("-updated", "pk"))[
-        :6
-    ]
-    return render(
-        request,
-        "programmes/home.html",
-        {
-            "featured": featured,
-            "topics": selectors.topics_with_counts(),
+    def build():
+        featured = selectors.programme_cards(
+            Programme.objects.published().order_by("-updated", "pk")
+        )[:6]
+        return {
+            "featured": list(featured),
+            "topics": list(selectors.topics_with_counts()),
             "programme_count": Programme.objects.published().count(),
-            "guides": Guide.objects.published()
-            .only("title", "slug", "reading_minutes", "published_at")
-            .order_by("-published_at", "title")[:4],
-        },
+            "guides": list(
+                Guide.objects.published()
+                .only("title", "slug", "reading_minutes", "published_at")
+                .order_by("-published_at", "title")[:4]
+            ),
+        }
+
+    return render(
+        request, "programmes/home.html", catalogue_cache.cached(request, "home", build=build)
     )
 
 
+@catalogue_cache.conditional_page
 def programme_list(request: HttpRequest) -> HttpResponse:
-    filterset = ProgrammeFilter(request.GET or None)
-    programmes = selectors.programme_cards(filterset.ordered_queryset())
-    paginator = Paginator(programmes, settings.PROGRAMMES_PER_PAGE)
-    page = paginator.page(page_number(request.GET.get("page"), paginator.num_pages))
-    counts = selectors.facet_counts(filterset=filterset)
+    options = catalogue_cache.cached(request, "filter-options", build=filter_options)
+    filterset = ProgrammeFilter(request.GET or None, options=options)
+    listing = catalogue_cache.Listing(request, filterset, settings.PROGRAMMES_PER_PAGE)
+    page = listing.page(page_number(request.GET.get("page"), listing.num_pages))
+    paginator = page.paginator
+    counts = listing.counts
+    active_filters = filterset.active_filter_count()
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -65,7 +76,9 @@ def programme_list(request: HttpRequest) -> HttpResponse:
             "counts": counts,
             "nations": Nation.choices,
             "query_without_page": query.urlencode(),
-            "active_filters": filterset.active_filter_count(),
+            "active_filters": active_filters,
+            "canonical_url": seo.absolute_url(request, seo.list_canonical_path(request)),
+            "noindex": active_filters > 2 or (page.number > 1 and active_filters > 0),
             "selected": {
                 name: set(request.GET.getlist(name))
                 for name in ("topic", "nation", "university", "award")
@@ -75,42 +88,63 @@ def programme_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@catalogue_cache.conditional_page
 def programme_detail(request: HttpRequest, university_slug: str, programme_slug: str):
-    programme = selectors.published_programme(
-        university_slug=university_slug, programme_slug=programme_slug
+    def build():
+        programme = selectors.published_programme(
+            university_slug=university_slug, programme_slug=programme_slug
+        )
+        return {
+            "programme": programme,
+            "similar": selectors.similar_programmes(programme=programme),
+            "guides": selectors.related_guides(programme=programme),
+        }
+
+    data = catalogue_cache.cached(
+        request, "programme", university_slug, programme_slug, build=build
     )
+    programme = data["programme"]
+    crumbs = [
+        ("Programmes", reverse("programme_list")),
+        (programme.university.name, programme.university.get_absolute_url()),
+        (programme.full_title, None),
+    ]
     return render(
         request,
         "programmes/programme_detail.html",
         {
-            "programme": programme,
-            "similar": selectors.similar_programmes(programme=programme),
-            "guides": selectors.related_guides(programme=programme),
-            "crumbs": [
-                ("Programmes", reverse("programme_list")),
-                (programme.university.name, programme.university.get_absolute_url()),
-                (programme.full_title, None),
-            ],
+            **data,
+            "crumbs": crumbs,
+            "json_ld": seo.programme_json_ld(request, programme, crumbs),
         },
     )
 
 
+@catalogue_cache.conditional_page
 def university_list(request: HttpRequest) -> HttpResponse:
+    universities = catalogue_cache.cached(
+        request, "universities", build=lambda: list(selectors.universities_with_counts())
+    )
     return render(
         request,
         "programmes/university_list.html",
         {
-            "universities": selectors.universities_with_counts(),
+            "universities": universities,
             "crumbs": [("Universities", None)],
         },
     )
 
 
+@catalogue_cache.conditional_page
 def university_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    university = get_object_or_404(University, slug=slug)
-    programmes = selectors.programme_cards(
-        university.programmes.published().order_by("title", "pk")
-    )
+    def build():
+        university = get_object_or_404(University, slug=slug)
+        programmes = selectors.programme_cards(
+            university.programmes.published().order_by("title", "pk")
+        )
+        return university, list(programmes)
+
+    university, programmes = catalogue_cache.cached(request, "university", slug, build=build)
     return render(
         request,
         "programmes/university_detail.html",
@@ -122,16 +156,21 @@ def university_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@catalogue_cache.conditional_page
 def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    topic = get_object_or_404(Topic, slug=slug)
-    programmes = selectors.programme_cards(topic.programmes.published().order_by("title", "pk"))
+    def build():
+        topic = get_object_or_404(Topic, slug=slug)
+        programmes = selectors.programme_cards(topic.programmes.published().order_by("title", "pk"))
+        return topic, list(programmes), selectors.related_guides(topic=topic)
+
+    topic, programmes, guides = catalogue_cache.cached(request, "topic", slug, build=build)
     return render(
         request,
         "programmes/topic_detail.html",
         {
             "topic": topic,
             "programmes": programmes,
-            "guides": selectors.related_guides(topic=topic),
+            "guides": guides,
             "crumbs": [("Programmes", reverse("programme_list")), (topic.name, None)],
         },
     )
@@ -142,7 +181,9 @@ def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _safe_next(request: HttpRequest, fallback: str) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
+    # Only a path on this site: redirect() reads a bare word such as "1" as a view name and
+    # raises NoReverseMatch (a 500 found by tests/test_fuzz.py).
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target
@@ -234,7 +275,12 @@ def compare(request: HttpRequest) -> HttpResponse:
             # The URL alone must reproduce the page, so a shortlist becomes an explicit p list.
             return redirect(shortlist.compare_url(saved))
     selection = compare_module.parse_ids(raw)
-    programmes = selectors.programmes_for_compare(ids=selection.ids)
+    programmes = catalogue_cache.cached(
+        request,
+        "compare",
+        tuple(selection.ids),
+        build=lambda: selectors.programmes_for_compare(ids=selection.ids),
+    )
     found = {p.pk for p in programmes}
     dropped = list(selection.dropped)
     dropped[:0] = [
@@ -262,36 +308,83 @@ def compare(request: HttpRequest) -> HttpResponse:
 # ----- guides ------------------------------------------------------------------------------
 
 
+@catalogue_cache.conditional_page
 def guide_list(request: HttpRequest) -> HttpResponse:
     topic_slug = request.GET.get("topic", "")
-    topic = Topic.objects.filter(slug=topic_slug).first() if topic_slug.isascii() else None
-    topics_with_guides = Topic.objects.filter(guides__status=Status.PUBLISHED).distinct()
+
+    def build():
+        # Only a well-formed slug reaches the database (PostgreSQL rejects e.g. a NUL byte).
+        topic = Topic.objects.filter(slug=topic_slug).first() if slug_re.match(topic_slug) else None
+        topics_with_guides = Topic.objects.filter(guides__status=Status.PUBLISHED).distinct()
+        return {
+            "guides": list(selectors.guide_list(topic=topic)),
+            "topic": topic,
+            "unknown_topic": bool(topic_slug) and topic is None,
+            "topics": list(topics_with_guides.order_by("name")),
+        }
+
+    data = catalogue_cache.cached(request, "guides", topic_slug, build=build)
+    canonical = reverse("guide_list")
+    if data["topic"] is not None:
+        canonical += "?" + urlencode({"topic": data["topic"].slug})
     return render(
         request,
         "programmes/guide_list.html",
         {
-            "guides": selectors.guide_list(topic=topic),
-            "topic": topic,
-            "unknown_topic": bool(topic_slug) and topic is None,
-            "topics": topics_with_guides.order_by("name"),
+            **data,
+            "canonical_url": seo.absolute_url(request, canonical),
             "crumbs": [("Guides", None)],
         },
     )
 
 
+@catalogue_cache.conditional_page
 def guide_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    guide = selectors.guide_for_reader(slug=slug, user=request.user)
+    def build():
+        guide = selectors.guide_for_reader(slug=slug, user=request.user)
+        return guide, selectors.guide_related_programmes(guide=guide)
+
+    if request.user.is_staff:  # staff previews drafts: read fresh, never cached
+        guide, programmes = build()
+    else:
+        guide, programmes = catalogue_cache.cached(request, "guide", slug, build=build)
     response = render(
         request,
         "programmes/guide_detail.html",
         {
             "guide": guide,
             "is_preview": guide.status != Status.PUBLISHED,
-            "programmes": selectors.guide_related_programmes(guide=guide),
+            "programmes": programmes,
             "crumbs": [("Guides", reverse("guide_list")), (guide.title, None)],
         },
     )
     if guide.status != Status.PUBLISHED:
         response["X-Robots-Tag"] = "noindex"
         response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# ----- staff export ------------------------------------------------------------------------
+
+
+def export_programmes(request: HttpRequest) -> HttpResponse:
+    """Staff-only streaming CSV of the catalogue, filtered by the same parameters as the list."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not request.user.has_perm("programmes.export_programme"):
+        raise PermissionDenied("You do not have permission to export the catalogue.")
+    filterset = ProgrammeFilter(request.GET or None, queryset=Programme.objects.all())
+    if request.GET.get("status") in Status.values:
+        queryset = filterset.ordered_queryset().filter(status=request.GET["status"])
+    elif request.GET.get("status") == "all":
+        queryset = filterset.ordered_queryset()
+    else:
+        queryset = filterset.ordered_queryset().filter(status=Status.PUBLISHED)
+    filename = f"programmes-{timezone.localdate().isoformat()}.csv"
+    response = StreamingHttpResponse(
+        exports.stream_rows(queryset, request.build_absolute_uri("/")[:-1]),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
     return response

@@ -11,6 +11,20 @@ def _test_settings(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def _cold_cache(settings):
+    """Every test starts with an empty cache, so query counts are the cold-cache counts.
+
+    The file-based default cache would be shared by test runs in parallel (SQLite and
+    PostgreSQL): tests use local memory unless REDIS_URL asks for Redis.
+    """
+    from django.core.cache import cache
+
+    if "redis" not in settings.CACHES["default"]["BACKEND"].lower():
+        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    cache.clear()
+
+
 def titles(response) -> list[str]:
     """Programme titles listed on a page, in order."""
     return [p.title for p in response.context["page"].object_list]

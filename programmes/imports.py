@@ -1,0 +1,316 @@
+"""The editors' bulk CSV import: dry run first, then one all-or-nothing transaction.
+
+The file format is the export format (programmes/exports.py). Rows are matched to programmes by
+university slug + programme slug. Every cell is treated as text and validated by the model's own
+rules (field validators and database constraints); nothing in a cell is ever evaluated.
+"""
+
+from __future__ import annotations
+
+import copy
+import csv
+import datetime
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from .exports import IMPORT_COLUMNS, READ_ONLY_COLUMNS, unneutralise
+from .models import MONTHS, Mode, Programme, Topic, University, months_to_mask
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 10_000
+MONTH_BY_NAME = {name.lower(): number for number, name in MONTHS}
+
+# CSV column -> model field, for the simple one-to-one columns.
+TEXT_FIELDS = {
+    "title": "title",
+    "award": "award",
+    "exit_awards": "exit_awards",
+    "department": "department",
+    "fee_year": "fee_year",
+    "min_degree": "min_degree",
+    "summary": "summary",
+    "description": "description",
+    "official_course_url": "official_url",
+    "source_refers_to": "source_refers_to",
+    "status": "status",
+}
+INT_FIELDS = {
+    "duration_full_time_months": "duration_full_time_months",
+    "duration_part_time_months": "duration_part_time_months",
+    "fee_home_gbp": "fee_home",
+    "fee_international_gbp": "fee_international",
+}
+FIELD_TO_COLUMN = {
+    **{v: k for k, v in TEXT_FIELDS.items()},
+    **{v: k for k, v in INT_FIELDS.items()},
+}
+FIELD_TO_COLUMN.update(
+    {
+        "ielts_overall": "ielts_overall",
+        "placement": "placement",
+        "source_stale": "source_stale",
+        "last_verified": "last_verified",
+        "start_month_mask": "start_months",
+        "source_urls": "source_urls",
+        "offers_full_time": "modes",
+        "offers_part_time": "modes",
+        "offers_online": "modes",
+        "slug": "programme_slug",
+        "university": "university_slug",
+    }
+)
+
+
+class ImportFileError(ValueError):
+    """The file as a whole is refused (encoding, size, columns); nothing is read further."""
+
+
+@dataclass
+class RowResult:
+    number: int  # the line number in the file (the header is line 1)
+    university_slug: str
+    programme_slug: str
+    action: str = "unchanged"  # "create", "update", "unchanged" or "error"
+    changes: list[tuple[str, str, str]] = field(default_factory=list)  # (column, old, new)
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (column, message)
+    programme: Programme | None = None
+    topic_ids: list[int] | None = None
+
+
+@dataclass
+class ImportPlan:
+    rows: list[RowResult]
+
+    @property
+    def errors(self) -> list[RowResult]:
+        return [r for r in self.rows if r.errors]
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.errors
+
+    def count(self, action: str) -> int:
+        return sum(1 for r in self.rows if r.action == action)
+
+
+def read_csv(data: bytes) -> list[dict[str, str]]:
+    """Decode and parse the upload, refusing the whole file on any structural problem."""
+    if len(data) > MAX_BYTES:
+        raise ImportFileError(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB.")
+    if b"\x00" in data:
+        raise ImportFileError("The file contains NUL bytes: it is not a UTF-8 CSV text file.")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportFileError(
+            f"The file is not UTF-8 text (byte {exc.start} cannot be read). "
+            "Save it as 'CSV UTF-8' and upload it again."
+        ) from None
+    if not text.strip():
+        raise ImportFileError("The file is empty.")
+    try:
+        reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+        header = reader.fieldnames or []
+        rows = []
+        for row in reader:
+            if len(rows) >= MAX_ROWS:
+                raise ImportFileError(f"The file has more than {MAX_ROWS:,} rows.")
+            if None in row:
+                raise ImportFileError(f"Line {reader.line_num} has more cells than the header row.")
+            rows.append(row)
+    except csv.Error as exc:
+        raise ImportFileError(f"The file is not valid CSV: {exc}.") from None
+    header = [h.strip() for h in header]
+    missing = [c for c in IMPORT_COLUMNS if c not in header]
+    unknown = [c for c in header if c not in IMPORT_COLUMNS and c not in READ_ONLY_COLUMNS]
+    duplicated = sorted({c for c in header if header.count(c) > 1})
+    problems = []
+    if missing:
+        problems.append("missing columns: " + ", ".join(missing))
+    if unknown:
+        problems.append("unknown columns: " + ", ".join(unknown[:10]))
+    if duplicated:
+        problems.append("repeated columns: " + ", ".join(duplicated))
+    if problems:
+        raise ImportFileError(
+            "The header row does not match the export format (" + "; ".join(problems) + ")."
+        )
+    if not rows:
+        raise ImportFileError("The file has a header row but no programmes.")
+    return [{k.strip(): (v or "") for k, v in row.items()} for row in rows]
+
+
+def _split(value: str) -> list[str]:
+    return [part.strip() for part in value.split(";") if part.strip()]
+
+
+def _values_from_row(row: dict[str, str], errors: list) -> dict:
+    """Cell text -> model values. Cell-level problems are appended to ``errors``."""
+    cell = {k: unneutralise(v.strip()) for k, v in row.items()}
+    values: dict = {}
+    for column, name in TEXT_FIELDS.items():
+        values[name] = cell[column]
+    for column, name in INT_FIELDS.items():
+        raw = cell[column].replace(",", "").replace("£", "")
+        if raw == "":
+            values[name] = None
+            continue
+        try:
+            values[name] = int(raw)
+        except ValueError:
+            errors.append((column, f"{cell[column][:40]!r} is not a whole number"))
+            continue
+        if not -(2**31) < values[name] < 2**31:
+            errors.append((column, f"{cell[column][:40]!r} is far too large"))
+    raw = cell["ielts_overall"]
+    try:
+        values["ielts_overall"] = Decimal(raw) if raw else None
+        if values["ielts_overall"] is not None and not values["ielts_overall"].is_finite():
+            raise InvalidOperation
+    except InvalidOperation:
+        errors.append(("ielts_overall", f"{raw[:40]!r} is not a number"))
+    for column in ("placement", "source_stale"):
+        raw = cell[column].lower()
+        mapping = {"yes": True, "no": False, "": None if column == "placement" else False}
+        if raw not in mapping:
+            errors.append((column, "use yes, no or leave empty"))
+        values[column] = mapping.get(raw)
+    modes = [m.lower() for m in _split(cell["modes"])]
+    for mode in modes:
+        if mode not in Mode.values:
+            errors.append(("modes", f"{mode[:40]!r} is not one of {', '.join(Mode.values)}"))
+    for mode, name in Programme.MODE_FIELDS.items():
+        values[name] = mode.value in modes
+    months = []
+    for name in _split(cell["start_months"]):
+        if name.lower() not in MONTH_BY_NAME:
+            errors.append(("start_months", f"{name[:40]!r} is not a month name"))
+        else:
+            months.append(MONTH_BY_NAME[name.lower()])
+    values["start_month_mask"] = months_to_mask(months)
+    values["source_urls"] = "\n".join(_split(cell["source_urls"]))
+    raw = cell["last_verified"]
+    try:
+        values["last_verified"] = datetime.date.fromisoformat(raw) if raw else None
+    except ValueError:
+        errors.append(("last_verified", f"{raw[:40]!r} is not a date like 2026-09-30"))
+    return values
+
+
+def _display(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def plan_import(rows: list[dict[str, str]]) -> ImportPlan:
+    """Validate every row against the database as it is now; write nothing."""
+    universities = {u.slug: u for u in University.objects.all()}
+    topics = {t.slug: t for t in Topic.objects.all()}
+    existing = {
+        (p.university.slug, p.slug): p
+        for p in Programme.objects.select_related("university").prefetch_related("topics")
+    }
+    seen: dict[tuple[str, str], int] = {}
+    results = []
+    for index, row in enumerate(rows, start=2):
+        uni_slug = row["university_slug"].strip()
+        slug = row["programme_slug"].strip()
+        result = RowResult(index, uni_slug, slug)
+        results.append(result)
+        key = (uni_slug, slug)
+        if key in seen:
+            result.errors.append(
+                ("programme_slug", f"the same programme is also on line {seen[key]}")
+            )
+        seen.setdefault(key, index)
+        university = universities.get(uni_slug)
+        if university is None:
+            result.errors.append(("university_slug", f"no university with slug {uni_slug[:60]!r}"))
+        topic_ids = []
+        for topic_slug in _split(row["topics"]):
+            if topic_slug not in topics:
+                result.errors.append(("topics", f"no topic with slug {topic_slug[:60]!r}"))
+            else:
+                topic_ids.append(topics[topic_slug].pk)
+        values = _values_from_row(row, result.errors)
+        if result.errors:
+            result.action = "error"
+            continue
+        current = existing.get(key)
+        programme = Programme(university=university, slug=slug) if current is None else current
+        before = {name: getattr(programme, name) for name in values}
+        before_topics = sorted(t.slug for t in current.topics.all()) if current is not None else []
+        if current is not None:
+            # Work on a copy so the instance that holds the "before" values stays untouched.
+            programme = copy.copy(current)
+            programme.university = university
+        for name, value in values.items():
+            setattr(programme, name, value)
+        try:
+            programme.full_clean(validate_unique=True)
+        except ValidationError as exc:
+            for name, messages in exc.message_dict.items():
+                column = FIELD_TO_COLUMN.get(name, "row")
+                for message in messages:
+                    result.errors.append((column, message))
+            result.action = "error"
+            continue
+        new_topics = sorted(_split(row["topics"]))
+        result.programme = programme
+        result.topic_ids = topic_ids
+        if current is None:
+            result.action = "create"
+            result.changes = [
+                (FIELD_TO_COLUMN.get(n, n), "", _display(v))
+                for n, v in values.items()
+                if v not in (None, "", False, 0)
+            ]
+            if new_topics:
+                result.changes.append(("topics", "", "; ".join(new_topics)))
+        else:
+            for name, value in values.items():
+                old = before[name]
+                if _display(old) != _display(value):
+                    result.changes.append(
+                        (FIELD_TO_COLUMN.get(name, name), _display(old), _display(value))
+                    )
+            if before_topics != new_topics:
+                result.changes.append(("topics", "; ".join(before_topics), "; ".join(new_topics)))
+            result.action = "update" if result.changes else "unchanged"
+    return ImportPlan(results)
+
+
+def apply_import(rows: list[dict[str, str]], *, user) -> ImportPlan:
+    """Re-validate and write everything in one transaction, or nothing at all.
+
+    Raises ``ImportFileError`` when any row fails, so the caller can show the plan again.
+    """
+    with transaction.atomic():
+        plan = plan_import(rows)
+        if not plan.is_valid:
+            raise ImportFileError(f"{len(plan.errors)} row(s) have errors; nothing was written.")
+        for result in plan.rows:
+            if result.action not in ("create", "update"):
+                continue
+            programme = result.programme
+            programme.save()
+            programme.topics.set(result.topic_ids or [])
+            LogEntry.objects.log_actions(
+                user_id=user.pk,
+                queryset=[programme],
+                action_flag=CHANGE if result.action == "update" else ADDITION,
+                change_message=(
+                    f"CSV import line {result.number}: "
+                    + ", ".join(f"{c}: {o!r} → {n!r}" for c, o, n in result.changes[:20])
+                )[:2000],
+                single_object=True,
+            )
+    return plan

@@ -1,0 +1,197 @@
+"""Public pages read the catalogue through the cache; writes invalidate it; repeats get 304."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import User
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from programmes.models import Programme, Status
+from tests.factories import make_programme, make_topic, make_university
+from tests.test_admin import admin_form_data, change_url
+
+pytestmark = pytest.mark.django_db
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def queries(client, url: str, **headers) -> tuple[int, object]:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url, **headers)
+    return len(ctx.captured_queries), response
+
+
+@pytest.fixture
+def catalogue():
+    topic = make_topic(name="Genomics", slug="genomics")
+    uni = make_university(name="University of Glenmore", slug="glenmore")
+    return [
+        make_programme(university=uni, topics=[topic], title=f"Clinical AI {n}", fee_home=9000)
+        for n in range(25)
+    ]
+
+
+@pytest.mark.parametrize("query", ["", "?topic=genomics&sort=fee_home", "?q=clinical&page=2"])
+def test_warm_list_page_makes_no_queries(client, catalogue, query):
+    cold, first = queries(client, f"/programmes/{query}")
+    warm, second = queries(client, f"/programmes/{query}")
+    assert cold == 8
+    assert warm == 0
+    assert first.status_code == second.status_code == 200
+    assert [p.pk for p in first.context["page"]] == [p.pk for p in second.context["page"]]
+
+
+def test_same_filters_in_another_order_share_the_cache(client, catalogue):
+    client.get("/programmes/?topic=genomics&nation=england")
+    count, response = queries(client, "/programmes/?nation=england&topic=genomics&junk=1")
+    assert count == 0
+    assert response.context["page"].paginator.count == 25
+
+
+@pytest.mark.parametrize("page", ["home", "detail", "university", "topic", "universities"])
+def test_other_warm_pages_make_no_queries(client, catalogue, page):
+    programme = catalogue[0]
+    url = {
+        "home": "/",
+        "detail": programme.get_absolute_url(),
+        "university": programme.university.get_absolute_url(),
+        "topic": "/topics/genomics/",
+        "universities": "/universities/",
+    }[page]
+    cold, _ = queries(client, url)
+    warm, response = queries(client, url)
+    assert cold > 0
+    assert warm == 0
+    assert response.status_code == 200
+
+
+def test_admin_edit_shows_on_the_public_pages_at_once(client, catalogue):
+    programme = catalogue[0]
+    visitor = Client()
+    assert "Clinical AI 0" in visitor.get(programme.get_absolute_url()).text
+    assert "Clinical AI 0" in visitor.get("/universities/glenmore/").text
+
+    editor = User.objects.create_superuser("editor", "editor@example.org", "pw")
+    client.force_login(editor)
+    form = client.get(change_url(programme))
+    response = client.post(
+        change_url(programme), admin_form_data(form, title="Clinical Machine Learning")
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+
+    assert "MSc Clinical Machine Learning" in visitor.get(programme.get_absolute_url()).text
+    listing = visitor.get("/universities/glenmore/")
+    assert "Clinical Machine Learning" in listing.text
+    assert "Clinical AI 0<" not in listing.text
+
+
+def test_admin_bulk_unpublish_hides_the_programme_at_once(client, catalogue):
+    """Bulk actions write with bulk_update() (no model signals) and must still invalidate."""
+    programme = catalogue[0]
+    visitor = Client()
+    assert visitor.get(programme.get_absolute_url()).status_code == 200
+    client.force_login(User.objects.create_superuser("editor", "editor@example.org", "pw"))
+    client.post(
+        "/admin/programmes/programme/",
+        {"action": "unpublish", "_selected_action": [programme.pk]},
+    )
+    assert Programme.objects.get(pk=programme.pk).status != Status.PUBLISHED
+    assert visitor.get(programme.get_absolute_url()).status_code == 404
+
+
+def test_shell_writes_invalidate_too(client, catalogue):
+    """Any write path (shell, import, load_catalogue) goes through the model signals."""
+    programme = catalogue[0]
+    topic_page = client.get("/topics/genomics/").text
+    assert "Clinical AI 0" in topic_page
+    programme.topics.clear()  # an m2m change
+    assert "Clinical AI 0<" not in client.get("/topics/genomics/").text
+    programme.delete()
+    assert client.get(programme.get_absolute_url()).status_code == 404
+
+
+# ----- conditional GET ---------------------------------------------------------------------
+
+
+def settle(client, url: str):
+    """First visits set the CSRF cookie the page's forms use; the page is stable after that."""
+    client.get(url)
+    return client.get(url)
+
+
+@pytest.mark.parametrize("page", ["/", "/programmes/?topic=genomics", "detail"])
+def test_repeat_visit_with_if_none_match_gets_304(client, catalogue, page):
+    url = catalogue[0].get_absolute_url() if page == "detail" else page
+    first = settle(client, url)
+    etag = first["ETag"]
+    assert etag.startswith('W/"')
+    assert "private" in first["Cache-Control"] and "no-cache" in first["Cache-Control"]
+    count, again = queries(client, url, HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304
+    assert again.content == b""
+    assert count == 0
+
+
+def test_catalogue_change_gives_a_new_etag(client, catalogue):
+    etag = settle(client, "/programmes/")["ETag"]
+    make_programme(title="Brand New Programme")
+    response = client.get("/programmes/", HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 200
+    assert "Brand New Programme" in response.text
+    assert response["ETag"] != etag
+
+
+def test_changed_shortlist_gives_a_new_etag(catalogue):
+    client = Client(enforce_csrf_checks=True)
+    before = settle(client, "/programmes/")
+    token = client.cookies["csrftoken"].value
+    client.post(
+        "/shortlist/add/",
+        {"programme": catalogue[0].pk, "csrfmiddlewaretoken": token, "next": "/programmes/"},
+    )
+    # The redirect's page shows the flash message: no ETag until it has been seen.
+    with_message = client.get("/programmes/", HTTP_IF_NONE_MATCH=before["ETag"])
+    assert with_message.status_code == 200
+    assert "Added MSc Clinical AI 0" in with_message.text
+    assert not with_message.has_header("ETag")
+    after = client.get("/programmes/", HTTP_IF_NONE_MATCH=before["ETag"])
+    assert after.status_code == 200
+    assert after["ETag"] != before["ETag"]
+    assert '<span class="badge" data-shortlist-count>1</span>' in after.text
+
+
+def test_another_visitor_does_not_get_my_etag(catalogue):
+    mine = settle(Client(), "/programmes/")["ETag"]
+    other = Client()
+    settle(other, "/programmes/")
+    assert other.get("/programmes/", HTTP_IF_NONE_MATCH=mine).status_code == 200
+
+
+# ----- configuration -----------------------------------------------------------------------
+
+
+def test_redis_url_switches_cache_and_sessions_to_redis():
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "REDIS_URL"))}
+    env.update(DJANGO_DEBUG="1", REDIS_URL="redis://127.0.0.1:6379/3")
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.CACHES['default']['BACKEND']); print(settings.SESSION_ENGINE)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": "portal.settings"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    lines = result.stdout.splitlines()
+    assert "django.core.cache.backends.redis.RedisCache" in lines
+    assert "portal.sessions.cached_db" in lines

@@ -1,0 +1,341 @@
+"""Property-based fuzzing of every endpoint that reads user input: never a 5xx, always valid HTML.
+
+Hypothesis generates query strings and form bodies for the list, compare, staff export and
+shortlist endpoints: known parameter names and junk ones, valid choices mixed with junk unicode,
+NUL, huge and negative numbers, repeated keys, broken percent-encoding and very long values.
+Each test sends FUZZ_EXAMPLES requests (2,000 by default; FUZZ_EXAMPLES=200 for a quick run).
+Data is created once per test, outside the property, so each example costs one request.
+
+Every 200 HTML page must be well-formed: ``assert_well_formed`` checks the tag balance with the
+standard library's parser (fast enough for thousands of pages; the slower, stricter html5lib
+check runs on each page template in tests/browser/test_accessibility.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import time
+from html.parser import HTMLParser
+from urllib.parse import quote, urlsplit
+
+import pytest
+from django.contrib.auth.models import Permission, User
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from programmes.models import Nation, Status, months_to_mask
+from tests.factories import make_programme, make_topic, make_university
+
+pytestmark = pytest.mark.django_db
+
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "2000"))
+FUZZ = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    database=None,  # no example database: every run explores afresh
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+# ----- well-formed HTML ----------------------------------------------------------------------
+
+VOID = {
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "meta",
+    "source",
+    "track",
+    "wbr",
+}
+
+
+class _TagBalance(HTMLParser):
+    """Every element closed, in order; no stray end tags, duplicate ids or duplicate attributes."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[str, tuple[int, int]]] = []
+        self.ids: set[str] = set()
+        self.problems: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self._attrs(tag, attrs)
+        if tag not in VOID:
+            self.stack.append((tag, self.getpos()))
+
+    def handle_startendtag(self, tag, attrs):
+        self._attrs(tag, attrs)
+        if tag not in VOID and not self._in_foreign():
+            self.problems.append(f"<{tag}/> self-closed at {self.getpos()}")
+
+    def handle_endtag(self, tag):
+        if tag in VOID:
+            self.problems.append(f"end tag </{tag}> for a void element at {self.getpos()}")
+        elif not self.stack or self.stack[-1][0] != tag:
+            open_tag = self.stack[-1] if self.stack else None
+            self.problems.append(f"</{tag}> at {self.getpos()} closes {open_tag}")
+        else:
+            self.stack.pop()
+
+    def _in_foreign(self) -> bool:
+        return any(tag in ("svg", "math") for tag, _ in self.stack)
+
+    def _attrs(self, tag, attrs):
+        names = [name for name, _ in attrs]
+        if len(names) != len(set(names)):
+            self.problems.append(f"<{tag}> repeats an attribute at {self.getpos()}")
+        for name, value in attrs:
+            if name == "id":
+                if value in self.ids:
+                    self.problems.append(f"duplicate id {value!r} at {self.getpos()}")
+                self.ids.add(value)
+
+
+_CSRF = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]*"')
+_checked: set[bytes] = set()
+
+
+def assert_well_formed(body: bytes | str) -> None:
+    raw = body.encode() if isinstance(body, str) else body
+    # Pages differing only in their (per-response) CSRF token are checked once.
+    digest = hashlib.blake2b(_CSRF.sub(b"", raw), digest_size=16).digest()
+    if digest in _checked:
+        return
+    text = raw.decode("utf-8")
+    assert text.lstrip().lower().startswith("<!doctype html>"), "no <!doctype html>"
+    parser = _TagBalance()
+    parser.feed(text)
+    parser.close()
+    problems = parser.problems + [f"<{tag}> at {pos} never closed" for tag, pos in parser.stack]
+    assert not problems, problems[:5]
+    _checked.add(digest)
+
+
+def check_response(response, counter: dict) -> None:
+    counter["requests"] += 1
+    assert response.status_code < 500, response.status_code
+    if response.status_code == 200 and response["Content-Type"].startswith("text/html"):
+        assert_well_formed(response.content)
+
+
+# ----- strategies ----------------------------------------------------------------------------
+
+LIST_KEYS = [
+    "q",
+    "university",
+    "nation",
+    "city",
+    "topic",
+    "award",
+    "mode",
+    "max_fee_home",
+    "max_fee_international",
+    "max_duration",
+    "placement",
+    "max_ielts",
+    "start_month",
+    "sort",
+    "page",
+]
+GOOD_VALUES = [
+    "scotland",
+    "england",
+    "fuzz-uni-1",
+    "genomics",
+    "machine-learning",
+    "MSc",
+    "PGDip",
+    "full-time",
+    "online",
+    "yes",
+    "6.5",
+    "7.0",
+    "9",
+    "1",
+    "12",
+    "20000",
+    "fee_home",
+    "-fee_home",
+    "duration",
+    "-verified",
+    "Edinburgh",
+    "",
+]
+PERCENT_GARBAGE = ["%", "%%", "%zz", "%0", "%00", "%ff%fe", "%E0%A4%A", "%C0%80", "%25%5F%5C", "+"]
+
+junk_text = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]),
+    max_size=40,
+)
+numbers = st.one_of(
+    st.integers(min_value=-(10**30), max_value=10**30),
+    st.sampled_from(["1e10", "1e400", "NaN", "inf", "-0", "0x10", "٣", "１２", "9" * 400]),
+    st.floats(allow_nan=True, allow_infinity=True).map(repr),
+).map(str)
+long_text = st.builds(lambda s, n: ((s or "x") * n)[:n], junk_text, st.integers(300, 6000))
+value = st.one_of(
+    st.sampled_from(GOOD_VALUES),
+    numbers,
+    junk_text,
+    junk_text.map(lambda s: s + "\x00" + s),
+    st.sampled_from(PERCENT_GARBAGE),
+    long_text,
+)
+
+
+def encode(text: str, raw: bool) -> str:
+    """Properly percent-encoded, or sent as-is (spaces, '&', '#', '%', non-ASCII and all)."""
+    return text.replace("#", "%23") if raw else quote(text, safe="")
+
+
+def query_strings(keys: list[str]):
+    key = st.one_of(st.sampled_from(keys), junk_text, st.sampled_from(PERCENT_GARBAGE))
+    pair = st.tuples(key, value, st.booleans())
+    return st.lists(pair, max_size=6).map(
+        lambda pairs: "&".join(f"{encode(k, r)}={encode(v, r)}" for k, v, r in pairs)
+    )
+
+
+# ----- data ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def catalogue(settings):
+    # Per-process memory cache: thousands of fuzzed filter states must not fill the project's
+    # file cache (and the cached code paths still run: locmem pickles like the others).
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fuzz"}
+    }
+    genomics = make_topic(name="Genomics", slug="genomics")
+    ml = make_topic(name="Machine learning", slug="machine-learning")
+    scot = make_university(
+        name="Fuzz University 1", slug="fuzz-uni-1", city="Edinburgh", nation=Nation.SCOTLAND
+    )
+    wales = make_university(name="Fuzz University 2", slug="fuzz-uni-2", nation=Nation.WALES)
+    programmes = [
+        make_programme(
+            title="Clinical AI & <Data>",
+            university=scot,
+            topics=[genomics, ml],
+            fee_home=9000,
+            fee_international=30000,
+            duration_full_time_months=12,
+            offers_full_time=True,
+            ielts_overall="6.5",
+            placement=True,
+            start_month_mask=months_to_mask([1, 9]),
+            summary='=HYPERLINK("http://x") and "quotes"',
+        ),
+        make_programme(title="Health Data Science", university=wales, topics=[ml]),
+        make_programme(title="Imaging", university=wales, offers_part_time=True, fee_home=12000),
+        make_programme(title="Hidden draft", university=scot, status=Status.DRAFT),
+    ]
+    return programmes
+
+
+@pytest.fixture
+def counter():
+    state = {"requests": 0, "started": time.perf_counter()}
+    yield state
+    elapsed = time.perf_counter() - state["started"]
+    print(f"\n{state['requests']} requests in {elapsed:.1f} s")
+    assert state["requests"] >= EXAMPLES
+
+
+# ----- properties ----------------------------------------------------------------------------
+
+
+def test_programme_list_survives_any_query_string(client, catalogue, counter):
+    @FUZZ
+    @given(query=query_strings(LIST_KEYS))
+    def prop(query):
+        check_response(client.get("/programmes/?" + query), counter)
+
+    prop()
+
+
+def test_compare_survives_any_query_string(client, catalogue, counter):
+    ids = [str(p.pk) for p in catalogue]
+    pid = st.one_of(st.sampled_from(ids), value)
+    pairs = st.lists(st.tuples(st.sampled_from(["p", "p", "p", "q", "x"]), pid), max_size=60)
+
+    @FUZZ
+    @given(pairs=pairs, raw=st.booleans())
+    def prop(pairs, raw):
+        query = "&".join(f"{k}={encode(v, raw)}" for k, v in pairs)
+        check_response(client.get("/compare/?" + query), counter)
+
+    prop()
+
+
+def test_staff_export_survives_any_query_string(client, catalogue, counter):
+    user = User.objects.create_user("fuzz-exporter", password="pw", is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="export_programme"))
+    client.force_login(user)
+
+    @FUZZ
+    @given(query=query_strings([*LIST_KEYS, "status", "status"]))
+    def prop(query):
+        response = client.get("/staff/export/programmes.csv?" + query)
+        check_response(response, counter)
+        if response.status_code == 200:
+            body = b"".join(response.streaming_content).decode("utf-8")
+            assert body.startswith("\ufeffuniversity_slug,")
+
+    prop()
+
+
+def _shortlist_property(client, catalogue, counter, path):
+    ids = [str(p.pk) for p in catalogue]
+    field = st.sampled_from(["programme", "programme", "next", "csrfmiddlewaretoken", "x"])
+    next_value = st.sampled_from(
+        ["/programmes/", "https://evil.example/", "//evil.example", "javascript:alert(1)", ""]
+    )
+    pairs = st.lists(
+        st.tuples(field, st.one_of(st.sampled_from(ids), next_value, value)), max_size=6
+    )
+
+    @FUZZ
+    @given(pairs=pairs, raw=st.booleans(), as_fetch=st.booleans())
+    def prop(pairs, raw, as_fetch):
+        body = "&".join(f"{encode(k, raw)}={encode(v, raw)}" for k, v in pairs)
+        headers = {"X-Requested-With": "fetch"} if as_fetch else {}
+        response = client.post(
+            path, body, content_type="application/x-www-form-urlencoded", headers=headers
+        )
+        check_response(response, counter)
+        if response.status_code in (301, 302, 303):
+            location = response["Location"]
+            target = urlsplit(location)
+            # Only ever back to this site: no other host, no javascript:, no //host tricks.
+            assert target.scheme in ("", "http", "https"), location
+            assert target.netloc in ("", "testserver"), location
+            assert not location.replace("\\", "/").lstrip().startswith("//"), location
+
+    prop()
+
+
+def test_shortlist_add_survives_any_form_post(client, catalogue, counter):
+    _shortlist_property(client, catalogue, counter, "/shortlist/add/")
+
+
+def test_shortlist_remove_survives_any_form_post(client, catalogue, counter):
+    _shortlist_property(client, catalogue, counter, "/shortlist/remove/")
+
+
+def test_the_html_checker_catches_broken_markup():
+    with pytest.raises(AssertionError, match="closes"):
+        assert_well_formed("<!doctype html><html><body><div><p>x</div></body></html>")
+    with pytest.raises(AssertionError, match="never closed"):
+        assert_well_formed("<!doctype html><html><body><main>x</body></html>")
+    with pytest.raises(AssertionError, match="duplicate id"):
+        assert_well_formed('<!doctype html><p id="a"></p><p id="a"></p>')
+    assert_well_formed('<!doctype html><html><body><img alt=""><svg><path/></svg></body></html>')

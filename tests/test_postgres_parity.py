@@ -1,0 +1,77 @@
+"""Behaviour that differs between databases unless we make it agree.
+
+These run on whichever database is configured: SQLite by default, PostgreSQL when DATABASE_URL
+points at one (.ci/run runs the whole suite both ways). Each test states what a user expects;
+both databases must give it.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+
+from tests.conftest import titles
+from tests.factories import make_programme, make_topic, make_university
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def catalogue():
+    queens = make_university(name="Queen's University Belfast", slug="queens", city="Belfast")
+    magee = make_university(name="Ulster University — Magee", slug="ulster-magee", city="Derry")
+    ethics = make_topic(name="Éthique médicale", slug="ethique")
+    return {
+        "queens": make_programme(university=queens, title="Data Analytics"),
+        "magee": make_programme(university=magee, title="Health Informatics"),
+        "sante": make_programme(title="SANTÉ NUMÉRIQUE", summary="Données de santé."),
+        "ethics": make_programme(title="Responsible AI", topics=[ethics]),
+        "percent": make_programme(title="Clinical AI", summary="100% online"),
+    }
+
+
+def search(client, q: str) -> list[str]:
+    response = client.get("/programmes/", {"q": q})
+    assert response.status_code == 200
+    return sorted(titles(response))
+
+
+@pytest.mark.parametrize("q", ["queen's", "QUEEN'S", "Queen's University", "belfast queen's"])
+def test_apostrophes_match_whatever_the_case(client, catalogue, q):
+    assert search(client, q) == ["Data Analytics"]
+
+
+@pytest.mark.parametrize("q", ["magee", "ULSTER — MAGEE", "—"])
+def test_dashes_and_their_neighbours_match(client, catalogue, q):
+    assert search(client, q) == ["Health Informatics"]
+
+
+@pytest.mark.parametrize("q", ["santé", "SANTÉ", "numérique", "NUMÉRIQUE", "données"])
+def test_accented_letters_match_in_either_case(client, catalogue, q):
+    assert search(client, q) == ["SANTÉ NUMÉRIQUE"]
+
+
+@pytest.mark.parametrize("q", ["éthique", "ÉTHIQUE"])
+def test_topic_names_match_in_either_case(client, catalogue, q):
+    assert search(client, q) == ["Responsible AI"]
+
+
+def test_accents_are_not_ignored(client, catalogue):
+    """Neither database strips accents, so "sante" does not find "SANTÉ"; the same on both."""
+    assert search(client, "sante") == []
+
+
+@pytest.mark.parametrize("q", ["%", "_", "100%", "\\"])
+def test_like_wildcards_in_a_search_are_literal(client, catalogue, q):
+    expected = ["Clinical AI"] if q in {"100%", "%"} else []
+    assert search(client, q) == expected
+
+
+def test_exact_filters_match_non_ascii_values_exactly(client, catalogue):
+    response = client.get("/programmes/", {"university": "ulster-magee", "city": "Derry"})
+    assert titles(response) == ["Health Informatics"]
+
+
+def test_the_database_in_use_is_reported(record_property):
+    record_property("database", connection.vendor)
+    assert connection.vendor in {"sqlite", "postgresql"}
