@@ -349,6 +349,8 @@ class Programme(TimeStamped):
             models.Index(
                 fields=["status", "duration_full_time_months"], name="programme_status_duration_idx"
             ),
+            # The home page's "recently updated programmes".
+            models.Index(fields=["status", "-updated"], name="programme_status_updated_idx"),
             # Editors' verification queue and ?sort=-verified.
             models.Index(fields=["status", "last_verified"], name="programme_status_verified_idx"),
         ]

@@ -76,6 +76,13 @@ def context(request) -> dict:
     from django.conf import settings
     from django.db import DatabaseError
 
+    if getattr(request, "personalise_later", False):
+        # Rendering for the shared page cache: programmes/page_cache.py fills these in.
+        return {
+            "shortlist_ids": [],
+            "shortlist_url": "__SHORTLIST_URL__",
+            "personalise_later": True,
+        }
     if settings.SESSION_COOKIE_NAME not in request.COOKIES:
         return {"shortlist_ids": [], "shortlist_url": compare_url([])}
     try:

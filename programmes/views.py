@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from . import cache as catalogue_cache
 from . import compare as compare_module
-from . import exports, selectors, seo, shortlist
+from . import exports, page_cache, selectors, seo, shortlist
 from .filters import ProgrammeFilter, filter_options
 from .models import Guide, Nation, Programme, Status, Topic, University
 
@@ -33,6 +33,7 @@ def page_number(raw: str | None, num_pages: int) -> int:
 
 
 @catalogue_cache.conditional_page
+@page_cache.rendered_page
 def home(request: HttpRequest) -> HttpResponse:
     def build():
         featured = selectors.programme_cards(
@@ -55,6 +56,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @catalogue_cache.conditional_page
+@page_cache.rendered_page
 def programme_list(request: HttpRequest) -> HttpResponse:
     options = catalogue_cache.cached(request, "filter-options", build=filter_options)
     filterset = ProgrammeFilter(request.GET or None, options=options)
@@ -89,6 +91,7 @@ def programme_list(request: HttpRequest) -> HttpResponse:
 
 
 @catalogue_cache.conditional_page
+@page_cache.rendered_page
 def programme_detail(request: HttpRequest, university_slug: str, programme_slug: str):
     def build():
         programme = selectors.published_programme(
@@ -121,6 +124,7 @@ def programme_detail(request: HttpRequest, university_slug: str, programme_slug:
 
 
 @catalogue_cache.conditional_page
+@page_cache.rendered_page
 def university_list(request: HttpRequest) -> HttpResponse:
     universities = catalogue_cache.cached(
         request, "universities", build=lambda: list(selectors.universities_with_counts())
@@ -136,6 +140,7 @@ def university_list(request: HttpRequest) -> HttpResponse:
 
 
 @catalogue_cache.conditional_page
+@page_cache.rendered_page
 def university_detail(request: HttpRequest, slug: str) -> HttpResponse:
     def build():
         university = get_object_or_404(University, slug=slug)
@@ -157,6 +162,7 @@ def university_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @catalogue_cache.conditional_page
+@page_cache.rendered_page
 def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
     def build():
         topic = get_object_or_404(Topic, slug=slug)
@@ -309,6 +315,7 @@ def compare(request: HttpRequest) -> HttpResponse:
 
 
 @catalogue_cache.conditional_page
+@page_cache.rendered_page
 def guide_list(request: HttpRequest) -> HttpResponse:
     topic_slug = request.GET.get("topic", "")
 
@@ -339,6 +346,7 @@ def guide_list(request: HttpRequest) -> HttpResponse:
 
 
 @catalogue_cache.conditional_page
+@page_cache.rendered_page
 def guide_detail(request: HttpRequest, slug: str) -> HttpResponse:
     def build():
         guide = selectors.guide_for_reader(slug=slug, user=request.user)

@@ -61,3 +61,8 @@ def page_url(context, number):
 @register.filter
 def get_count(counts, key):
     return counts.get(key, 0)
+
+
+@register.filter
+def in_list(value, items):
+    return value in items
