@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 # Local mode: no configuration needed. Override any of these in the environment.
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test lint fmt install migrate bench load bench-export clean
+.PHONY: run test lint fmt install migrate bench load bench-export wrk clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -44,16 +44,20 @@ fmt: install
 
 # Production-mode gunicorn against a synthetic catalogue in bench/out/ (loopback only, ~3 min):
 # prints the table and writes bench/results.json. Needs wrk (apt-get install -y wrk).
-bench: install
+bench: install wrk
 	$(PY) bench/run_bench.py
 
 # 60 s at 32 connections while an editor saves: zero 5xx, no lost edits, flat worker memory.
-load: install
+load: install wrk
 	$(PY) bench/load_test.py
 
 # Export rows/s and peak worker memory at 10,000 and 100,000 programmes.
 bench-export: install
 	$(PY) bench/export_bench.py
+
+# The load generator, from Debian's packages (needs root or sudo on a fresh machine).
+wrk:
+	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3

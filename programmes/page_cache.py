@@ -76,7 +76,8 @@ def rendered_page(view):
         version = catalogue_version(request)
         if version is None:
             return view(request, *args, **kwargs)
-        key = _key(version, "page", [request.get_full_path()])
+        # Pages hold absolute URLs (canonical, share links), so scheme and host are in the key.
+        key = _key(version, "page", [request.scheme, request.get_host(), request.get_full_path()])
         try:
             html = cache.get(key)
         except Exception as exc:

@@ -274,12 +274,18 @@ def shortlist_clear(request: HttpRequest) -> HttpResponse:
 
 
 def compare(request: HttpRequest) -> HttpResponse:
-    raw = request.GET.getlist("p")
-    if not raw:
+    if not request.GET.getlist("p"):
         saved = shortlist.get(request.session)
         if saved:
             # The URL alone must reproduce the page, so a shortlist becomes an explicit p list.
             return redirect(shortlist.compare_url(saved))
+    return _compare_page(request)
+
+
+@page_cache.rendered_page
+def _compare_page(request: HttpRequest) -> HttpResponse:
+    """The comparison itself: the same for everyone with the same ``p`` values."""
+    raw = request.GET.getlist("p")
     selection = compare_module.parse_ids(raw)
     programmes = catalogue_cache.cached(
         request,
