@@ -185,39 +185,42 @@ class EditorialAdmin(admin.ModelAdmin):
         self.message_user(request, message, messages.SUCCESS if count else messages.WARNING)
         return count
 
-    @admin.action(permissions=["change"], description="Unpublish selected %(verbose_name_plural)s")
-    def unpublish(self, request, queryset):
+    def set_status(self, request, queryset, status: str, *, done: str, log_message: str):
+        """Move the selected rows to ``status``; rows already there are reported, not logged."""
+
         def change(obj):
-            if obj.status == Status.DRAFT:
+            if obj.status == status:
                 return False
-            obj.status = Status.DRAFT
+            obj.status = status
             return True
 
-        self.change_rows(
+        return self.change_rows(
             request,
             queryset,
             change=change,
             fields=["status"],
+            done=done,
+            unchanged=f"already {Status(status).label.lower()}",
+            log_message=log_message,
+        )
+
+    @admin.action(permissions=["change"], description="Unpublish selected %(verbose_name_plural)s")
+    def unpublish(self, request, queryset):
+        self.set_status(
+            request,
+            queryset,
+            Status.DRAFT,
             done="unpublished (now drafts)",
-            unchanged="already draft",
             log_message="Unpublished (status set to draft) with the bulk action.",
         )
 
     @admin.action(permissions=["change"], description="Archive selected %(verbose_name_plural)s")
     def archive(self, request, queryset):
-        def change(obj):
-            if obj.status == Status.ARCHIVED:
-                return False
-            obj.status = Status.ARCHIVED
-            return True
-
-        self.change_rows(
+        self.set_status(
             request,
             queryset,
-            change=change,
-            fields=["status"],
+            Status.ARCHIVED,
             done="archived",
-            unchanged="already archived",
             log_message="Archived with the bulk action.",
         )
 
@@ -385,19 +388,11 @@ class ProgrammeAdmin(EditorialAdmin):
 
     @admin.action(permissions=["change"], description="Publish selected %(verbose_name_plural)s")
     def publish(self, request, queryset):
-        def change(obj):
-            if obj.status == Status.PUBLISHED:
-                return False
-            obj.status = Status.PUBLISHED
-            return True
-
-        self.change_rows(
+        self.set_status(
             request,
             queryset,
-            change=change,
-            fields=["status"],
+            Status.PUBLISHED,
             done="published",
-            unchanged="already published",
             log_message="Published with the bulk action.",
         )
 

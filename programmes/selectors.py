@@ -99,19 +99,6 @@ def programmes_for_compare(*, ids: list[int]) -> list[Programme]:
     return [found[i] for i in ids if i in found]
 
 
-def shortlisted_programmes(*, ids: list[int]) -> list[Programme]:
-    if not ids:
-        return []
-    found = {
-        p.pk: p
-        for p in Programme.objects.published()
-        .filter(pk__in=ids)
-        .select_related("university")
-        .only("pk", "title", "slug", "award", "university__name", "university__slug")
-    }
-    return [found[i] for i in ids if i in found]
-
-
 def guide_list(*, topic: Topic | None = None) -> QuerySet:
     qs = Guide.objects.published().defer("body", "body_html", "toc_html")
     if topic is not None:
