@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from . import admin_import, exports
 from .cache import invalidate
-from .forms import InRangeModelMultipleChoiceField, ProgrammeAdminForm, fits_field
+from .forms import GuideAdminForm, InRangeModelMultipleChoiceField, ProgrammeAdminForm, fits_field
 from .models import Guide, Mode, Programme, Status, Topic, University
 
 admin.site.site_header = "AI Health Masters UK: editors"
@@ -188,7 +188,11 @@ class EditorialAdmin(admin.ModelAdmin):
     def set_status(self, request, queryset, status: str, *, done: str, log_message: str):
         """Move the selected rows to ``status``; rows already there are reported, not logged."""
 
+        is_programme = self.model is Programme
+
         def change(obj):
+            if is_programme:
+                return obj.set_status(status)  # also records or clears the archive date
             if obj.status == status:
                 return False
             obj.status = status
@@ -198,7 +202,7 @@ class EditorialAdmin(admin.ModelAdmin):
             request,
             queryset,
             change=change,
-            fields=["status"],
+            fields=["status", "archived_on"] if is_programme else ["status"],
             done=done,
             unchanged=f"already {Status(status).label.lower()}",
             log_message=log_message,
@@ -311,7 +315,13 @@ class ProgrammeAdmin(EditorialAdmin):
     ]
     autocomplete_fields = ["university", "topics"]
     prepopulated_fields = {"slug": ["title"]}
-    readonly_fields = ["created", "updated"]
+    readonly_fields = [
+        "fee_home_course",
+        "fee_international_course",
+        "archived_on",
+        "created",
+        "updated",
+    ]
     actions = [
         "publish",
         "unpublish",
@@ -326,7 +336,11 @@ class ProgrammeAdmin(EditorialAdmin):
         ("Study options", {"fields": [("offers_full_time", "offers_part_time", "offers_online"),
                                       "duration_full_time_months", "duration_part_time_months",
                                       "start_months", "placement"]}),
-        ("Fees", {"fields": ["fee_home", "fee_international", "fee_year"]}),
+        ("Fees", {"fields": ["fee_home", "fee_international", "fee_year", "fee_period",
+                             "fee_home_course", "fee_international_course"],
+                  "description": "Enter fees exactly as the source states them. The whole-course "
+                                 "figures are worked out from the fee period and the full-time "
+                                 "duration, and are what students filter, sort and compare on."}),
         ("Entry requirements", {"fields": ["min_degree", "ielts_overall"]}),
         ("Description", {"fields": ["summary", "description"]}),
         ("Sources and verification", {
@@ -334,7 +348,8 @@ class ProgrammeAdmin(EditorialAdmin):
                        "last_verified"],
             "description": "Set “last verified” only after checking the live official page.",
         }),
-        ("Editorial", {"fields": ["status", "editors_notes", "created", "updated"]}),
+        ("Editorial", {"fields": ["status", "archived_on", "editors_notes", "created",
+                                  "updated"]}),
     ]  # fmt: skip
 
     def get_urls(self):
@@ -372,6 +387,14 @@ class ProgrammeAdmin(EditorialAdmin):
                 )
             )
         )
+
+    def save_model(self, request, obj, form, change):
+        # The status field went through the form: record (or clear) the archive date with it.
+        if "status" in form.changed_data:
+            new_status = obj.status
+            obj.status = form.initial.get("status", Status.DRAFT) if change else Status.DRAFT
+            obj.set_status(new_status)
+        super().save_model(request, obj, form, change)
 
     @admin.display(description="fees (home / international)", ordering="fee_home")
     def fees(self, obj):
@@ -436,6 +459,7 @@ class ProgrammeAdmin(EditorialAdmin):
 
 @admin.register(Guide)
 class GuideAdmin(EditorialAdmin):
+    form = GuideAdminForm
     list_display = ["title", "status", "published_at", "updated"]
     list_filter = ["status", "topics"]
     search_fields = ["title", "slug", "summary", "body"]
@@ -467,8 +491,6 @@ class GuideAdmin(EditorialAdmin):
     def save_model(self, request, obj, form, change):
         # The stored HTML, table of contents and reading time follow the Markdown body.
         obj.render_body()
-        if obj.status == Status.PUBLISHED and obj.published_at is None:
-            obj.published_at = timezone.localdate()
         super().save_model(request, obj, form, change)
 
     @admin.action(permissions=["change"], description="Publish selected %(verbose_name_plural)s")
@@ -487,7 +509,14 @@ class GuideAdmin(EditorialAdmin):
             request,
             queryset,
             change=change,
-            fields=["status", "published_at", "body_html", "toc_html", "reading_minutes"],
+            fields=[
+                "status",
+                "published_at",
+                "body_html",
+                "toc_html",
+                "reading_minutes",
+                "rendered_from",
+            ],
             done="published",
             unchanged="already published",
             log_message="Published with the bulk action.",

@@ -2,8 +2,9 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
-from .models import MONTHS, Programme, mask_to_months, months_to_mask
+from .models import MONTHS, Guide, Programme, Status, mask_to_months, months_to_mask
 
 
 def fits_field(field, value) -> bool:
@@ -88,3 +89,27 @@ class ProgrammeAdminForm(forms.ModelForm):
     def save(self, commit=True):
         self.instance.start_month_mask = months_to_mask(self.cleaned_data.get("start_months") or [])
         return super().save(commit=commit)
+
+
+class GuideAdminForm(forms.ModelForm):
+    class Meta:
+        model = Guide
+        fields = [
+            "title",
+            "slug",
+            "summary",
+            "author",
+            "body",
+            "topics",
+            "universities",
+            "programmes",
+            "status",
+            "published_at",
+        ]
+
+    def clean(self):
+        cleaned_data = super().clean()
+        # A published guide needs a date (a database rule); publishing without one means today.
+        if cleaned_data.get("status") == Status.PUBLISHED and not cleaned_data.get("published_at"):
+            cleaned_data["published_at"] = timezone.localdate()
+        return cleaned_data

@@ -1,20 +1,26 @@
 """Catalogue models: universities, topics and the programmes they offer.
 
-Unknown facts are stored as NULL (or empty) and shown as "not published by the university";
-they are never zero. The database enforces every numeric rule so that no path (admin, import,
-shell) can store a fee below zero or an IELTS score of 6.3.
+Unknown facts are stored as NULL (or empty) and shown as "not recorded yet" with a link to the
+official page; they are never zero, and never described as "not published by the university"
+(we only know that we have not recorded them). The database enforces every numeric rule so that
+no path (admin, import, shell) can store a fee below zero or an IELTS score of 6.3.
+
+Fees are stored as the source states them (amount, academic year, and whether the amount is per
+year or for the full course). Comparisons use one basis, the whole full-time course, worked out by
+the database itself (``fee_*_course``, generated columns) so every write path keeps it in step.
 """
 
 from __future__ import annotations
 
 import datetime
+import hashlib
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, F, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
@@ -125,6 +131,41 @@ class Topic(TimeStamped):
         return reverse("topic_detail", args=[self.slug])
 
 
+class FeePeriod(models.TextChoices):
+    PER_YEAR = "per-year", "per year"
+    FULL_COURSE = "full-course", "for the whole course"
+
+
+# Full-time durations (months) that are a whole number of years: a per-year fee times the years.
+WHOLE_YEAR_MONTHS = [24, 36, 48, 60]
+
+
+def whole_course_fee(fee: str):
+    """The whole full-time course fee as an SQL expression, or NULL when it cannot be known.
+
+    - a full-course fee is the whole course;
+    - a course of at most 12 months full-time costs one year's fee, so the amount is the whole
+      course whether the source says per year, full course or nothing;
+    - a per-year fee for a course of exactly 2, 3, 4 or 5 years is that many years' fees;
+    - anything else (per year or unstated with no duration, 18 months, ...) is left out: we do not
+      guess how a university charges a part year.
+    """
+    amount = F(fee)
+    months = F("duration_full_time_months")
+    return Case(
+        When(**{f"{fee}__isnull": True}, then=Value(None)),
+        When(fee_period=FeePeriod.FULL_COURSE, then=amount),
+        When(duration_full_time_months__lte=12, then=amount),
+        When(
+            fee_period=FeePeriod.PER_YEAR,
+            duration_full_time_months__in=WHOLE_YEAR_MONTHS,
+            then=amount * months / 12,
+        ),
+        default=Value(None),
+        output_field=models.PositiveIntegerField(),
+    )
+
+
 class Status(models.TextChoices):
     DRAFT = "draft", "Draft"
     PUBLISHED = "published", "Published"
@@ -206,34 +247,58 @@ class Programme(TimeStamped):
         null=True,
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(60)],
-        help_text="Leave empty if the university does not publish it.",
+        help_text="Leave empty until it is read on an official page.",
     )
     duration_part_time_months = models.PositiveSmallIntegerField(
         "part-time duration (months)",
         null=True,
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(60)],
-        help_text="Leave empty if the university does not publish it.",
+        help_text="Leave empty until it is read on an official page.",
     )
     fee_home = models.PositiveIntegerField(
         "home fee (GBP)",
         null=True,
         blank=True,
         validators=[MaxValueValidator(1_000_000)],
-        help_text="Whole pounds for the full course. Empty when not published (never 0).",
+        help_text="Whole pounds, as the source states it (see 'fee period'). Empty when not "
+        "recorded (never 0).",
     )
     fee_international = models.PositiveIntegerField(
         "international fee (GBP)",
         null=True,
         blank=True,
         validators=[MaxValueValidator(1_000_000)],
-        help_text="Whole pounds for the full course. Empty when not published.",
+        help_text="Whole pounds, as the source states it (see 'fee period'). Empty when not "
+        "recorded.",
     )
     fee_year = models.CharField(
         "fee academic year",
         max_length=20,
         blank=True,
         help_text="The academic year the fees apply to, e.g. 2025/26.",
+    )
+    fee_period = models.CharField(
+        "fee period",
+        max_length=12,
+        blank=True,
+        choices=FeePeriod.choices,
+        help_text="What the fee amounts cover, exactly as the source says. Leave empty when the "
+        "source does not say: such a fee is compared only for courses of 12 months or less.",
+    )
+    # Worked out by the database from the fee, its period and the full-time duration (see
+    # whole_course_fee): the one basis the filters, the fee sorts and the compare chart use.
+    fee_home_course = models.GeneratedField(
+        verbose_name="home fee, whole full-time course (GBP)",
+        expression=whole_course_fee("fee_home"),
+        output_field=models.PositiveIntegerField(null=True),
+        db_persist=True,
+    )
+    fee_international_course = models.GeneratedField(
+        verbose_name="international fee, whole full-time course (GBP)",
+        expression=whole_course_fee("fee_international"),
+        output_field=models.PositiveIntegerField(null=True),
+        db_persist=True,
     )
     start_month_mask = models.PositiveSmallIntegerField(
         "start months",
@@ -250,7 +315,7 @@ class Programme(TimeStamped):
         null=True,
         blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(9), validate_half_step],
-        help_text="0 to 9 in steps of 0.5. Empty when not published.",
+        help_text="0 to 9 in steps of 0.5. Empty when not recorded.",
     )
     placement = models.BooleanField(
         "placement or industry project",
@@ -295,6 +360,15 @@ class Programme(TimeStamped):
     status = models.CharField(
         max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
+    archived_on = models.DateField(
+        "archived on",
+        null=True,
+        blank=True,
+        help_text="When the programme stopped being listed; shown on its old address.",
+    )
+    # What load_catalogue last wrote for each seed field (as text), so a reload can tell an
+    # editor's change (kept) from a value only the seed ever set (safe to update).
+    seed_values = models.JSONField(default=dict, blank=True, editable=False)
 
     objects = ProgrammeQuerySet.as_manager()
 
@@ -335,15 +409,21 @@ class Programme(TimeStamped):
             models.CheckConstraint(
                 condition=Q(status__in=Status.values), name="programme_status_valid"
             ),
+            models.CheckConstraint(
+                condition=Q(fee_period__in=["", *FeePeriod.values]),
+                name="programme_fee_period_valid",
+            ),
         ]
         indexes = [
             # The public list: published rows ordered by title (the default sort).
             models.Index(fields=["status", "title"], name="programme_status_title_idx"),
-            # ?sort=fee_home / ?max_fee_home=…
-            models.Index(fields=["status", "fee_home"], name="programme_status_fee_home_idx"),
-            # ?max_fee_international=…
+            # ?sort=fee_home / ?max_fee_home=… (compared on the whole-course basis)
             models.Index(
-                fields=["status", "fee_international"], name="programme_status_fee_int_idx"
+                fields=["status", "fee_home_course"], name="programme_status_fee_home_idx"
+            ),
+            # ?sort=fee_international / ?max_fee_international=…
+            models.Index(
+                fields=["status", "fee_international_course"], name="programme_status_fee_int_idx"
             ),
             # ?sort=duration / ?max_duration=…
             models.Index(
@@ -390,6 +470,20 @@ class Programme(TimeStamped):
             return True
         return self.last_verified < Programme.objects.verification_cutoff()
 
+    def set_status(self, status: str) -> bool:
+        """Move to ``status`` (call before saving); archiving records the day.
+
+        Returns False when the status was already ``status``.
+        """
+        if self.status == status:
+            return False
+        self.status = status
+        if status == Status.ARCHIVED:
+            self.archived_on = self.archived_on or timezone.localdate()
+        else:
+            self.archived_on = None
+        return True
+
 
 class GuideQuerySet(models.QuerySet):
     def published(self):
@@ -406,8 +500,11 @@ class Guide(TimeStamped):
         help_text="Markdown. ## and ### headings build the table of contents. Raw HTML, scripts "
         "and styles are removed when the guide is shown."
     )
-    # Rendered once when an editor saves (see Guide.render_body); never per request.
+    # Rendered once when an editor saves (see Guide.render_body); never per request. The hash
+    # says which Markdown it was rendered from: any other path that changes ``body`` (shell,
+    # loaddata, QuerySet.update) leaves a mismatch, and Guide.rendered() renders afresh.
     body_html = models.TextField(editable=False, default="")
+    rendered_from = models.CharField(max_length=64, editable=False, default="")
     toc_html = models.TextField(editable=False, default="")
     reading_minutes = models.PositiveSmallIntegerField(editable=False, default=1)
     status = models.CharField(
@@ -431,6 +528,11 @@ class Guide(TimeStamped):
             models.CheckConstraint(
                 condition=Q(status__in=Status.values), name="guide_status_valid"
             ),
+            # A published guide without a date would be listed nowhere and answer 404.
+            models.CheckConstraint(
+                condition=~Q(status=Status.PUBLISHED) | Q(published_at__isnull=False),
+                name="guide_published_has_date",
+            ),
         ]
         indexes = [
             # /guides/: published guides, newest first.
@@ -451,6 +553,19 @@ class Guide(TimeStamped):
         self.body_html = rendered.html
         self.toc_html = rendered.toc_html
         self.reading_minutes = rendered.reading_minutes
+        self.rendered_from = body_hash(self.body)
+
+    def rendered(self):
+        """The sanitised HTML, contents and reading time for the current body, whatever saved it."""
+        from .markdown import Rendered, render
+
+        if self.rendered_from == body_hash(self.body):
+            return Rendered(self.body_html, self.toc_html, self.reading_minutes, heading_count=0)
+        return render(self.body)
+
+
+def body_hash(body: str) -> str:
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
 class CatalogueImport(models.Model):

@@ -13,9 +13,21 @@ from pathlib import Path
 
 from django.utils.text import slugify
 
-from .models import MONTHS, Award, DegreeClass, Mode, Nation, Status, months_to_mask
+from .models import (
+    MONTHS,
+    Award,
+    DegreeClass,
+    FeePeriod,
+    Mode,
+    Nation,
+    Status,
+    months_to_mask,
+)
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
+# The day the shipped catalogue was last revised (data/SOURCES.md): rows the seed archives were
+# recorded as closed then.
+SEED_REVISED = datetime.date(2026, 12, 1)
 
 TOPICS = {
     "machine-learning": (
@@ -114,6 +126,8 @@ def _int_or_none(value: str, where: str) -> int | None:
 
 def read_universities(path: Path | None = None) -> list[dict]:
     path = path or DATA_DIR / "universities.csv"
+    if path.is_dir():
+        path = path / "universities.csv"
     rows = []
     with path.open(encoding="utf-8", newline="") as handle:
         for number, row in enumerate(csv.DictReader(handle), start=2):
@@ -135,11 +149,25 @@ def read_universities(path: Path | None = None) -> list[dict]:
 
 
 def read_programmes(path: Path | None = None) -> list[SeedProgramme]:
+    """Rows of programmes.csv. Version 1 files (no ``slug``, ``status`` or ``fee_period``
+    column) still load, with the slug taken from the title as version 1 did."""
     path = path or DATA_DIR / "programmes.csv"
+    if path.is_dir():
+        path = path / "programmes.csv"
     out = []
+    seen: dict[tuple[str, str], int] = {}
     with path.open(encoding="utf-8", newline="") as handle:
         for number, row in enumerate(csv.DictReader(handle), start=2):
-            out.append(_programme_from_row(row, f"{path.name} row {number}"))
+            where = f"{path.name} row {number}"
+            programme = _programme_from_row(row, where)
+            key = (programme.university_name, programme.slug)
+            if key in seen:
+                raise SeedError(
+                    f"{where}, column slug: {programme.slug!r} is already used at "
+                    f"{programme.university_name} by row {seen[key]}"
+                )
+            seen[key] = number
+            out.append(programme)
     return out
 
 
@@ -165,12 +193,26 @@ def _programme_from_row(row: dict, where: str) -> SeedProgramme:
         raise SeedError(f"{where}, column placement: expected yes, no or empty")
     ielts = row["ielts_overall"].strip() or None
     official = row["official_course_url"].strip()
+    fee_period = (row.get("fee_period") or "").strip()
+    if fee_period and fee_period not in FeePeriod.values:
+        raise SeedError(f"{where}, column fee_period: expected per-year, full-course or empty")
+    if "status" in row:
+        status = row["status"].strip()
+        if status not in Status.values:
+            raise SeedError(f"{where}, column status: expected published, draft or archived")
+    else:
+        # Version 1: rows without an official course page wait as drafts for an editor.
+        status = Status.PUBLISHED if official else Status.DRAFT
+    title = row["title"].strip()
+    url_slug = row["slug"].strip() if "slug" in row else slugify(title)[:200]
+    if not url_slug or url_slug != slugify(url_slug):
+        raise SeedError(f"{where}, column slug: {url_slug!r} is not a lower-case URL slug")
     topic_slugs = _split(row["topics"])
     for slug in topic_slugs:
         if slug not in TOPICS:
             raise SeedError(f"{where}, column topics: {slug!r} is not in the topic vocabulary")
     fields = {
-        "title": row["title"].strip(),
+        "title": title,
         "award": award,
         "exit_awards": row["exit_awards"].strip(),
         "department": row["department"].strip(),
@@ -188,6 +230,7 @@ def _programme_from_row(row: dict, where: str) -> SeedProgramme:
             row["fee_international_gbp"], f"{where}, column fee_international_gbp"
         ),
         "fee_year": row["fee_year"].strip(),
+        "fee_period": fee_period,
         "start_month_mask": months_to_mask(months),
         "min_degree": min_degree,
         "ielts_overall": ielts,
@@ -200,12 +243,11 @@ def _programme_from_row(row: dict, where: str) -> SeedProgramme:
         "source_refers_to": row["source_read"].strip(),
         "source_stale": row["stale"].strip().lower() == "yes",
         "editors_notes": row["notes"].strip(),
-        # Rows without an official course page wait as drafts for an editor to check.
-        "status": Status.PUBLISHED if official else Status.DRAFT,
+        "status": status,
     }
     return SeedProgramme(
         university_name=row["university"].strip(),
-        slug=slugify(fields["title"])[:200],
+        slug=url_slug,
         fields=fields,
         topic_slugs=topic_slugs,
     )

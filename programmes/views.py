@@ -367,6 +367,7 @@ def guide_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "programmes/guide_detail.html",
         {
             "guide": guide,
+            "rendered": guide.rendered(),
             "is_preview": guide.status != Status.PUBLISHED,
             "programmes": programmes,
             "crumbs": [("Guides", reverse("guide_list")), (guide.title, None)],

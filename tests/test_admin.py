@@ -187,7 +187,7 @@ def test_change_form_groups_fields_in_readable_sections(superuser_client):
         "Editorial",
     ):
         assert f">{section}<" in response.text
-    assert "Whole pounds for the full course." in response.text  # help texts are shown
+    assert "Whole pounds, as the source states it" in response.text  # help texts are shown
 
 
 def test_view_on_site_leads_to_the_public_page_of_a_published_programme(superuser_client):

@@ -90,10 +90,11 @@ def test_reading_time_shows():
     assert render("").reading_minutes == 1
 
 
-def test_body_is_rendered_once_on_save_not_per_request(client):
+def test_a_body_changed_outside_the_admin_is_what_readers_see(client):
     guide = make_guide(slug="stored")
     Guide.objects.filter(pk=guide.pk).update(body="## Changed without rendering")
-    assert "Changed without rendering" not in client.get("/guides/stored/").text
+    page = client.get("/guides/stored/").text
+    assert '<h2 id="section-changed-without-rendering">Changed without rendering</h2>' in page
 
 
 def test_guide_list_is_newest_first_and_filters_by_topic(client):

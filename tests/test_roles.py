@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from io import StringIO
 
 import pytest
@@ -55,7 +56,12 @@ def login(client):
 
 def make_guide(status=Status.DRAFT, slug="a-guide") -> Guide:
     return Guide.objects.create(
-        title="A guide", slug=slug, summary="Summary.", body="## Body", status=status
+        title="A guide",
+        slug=slug,
+        summary="Summary.",
+        body="## Body",
+        status=status,
+        published_at=datetime.date(2026, 11, 1) if status == Status.PUBLISHED else None,
     )
 
 

@@ -1,18 +1,22 @@
 """Load the real seed catalogue shipped in programmes/data/ (idempotent).
 
-New rows are created. Rows already in the database are left as editors made them unless
-``--update`` is given, in which case seed fields are written back (``last_verified`` and
-``status`` are never touched for existing rows). Running it twice changes nothing.
+Programmes are matched on university + slug, never on the title, so a renamed programme keeps
+its row and its URL. New rows are created with the status the seed gives them. Rows already in
+the database are left as they are unless ``--update`` is given; then each seed field is brought
+up to the seed, except where an editor changed it since the loader last wrote it (each row keeps
+what the loader wrote in ``seed_values``) and except that an empty seed cell (the source did not
+say) never erases a recorded value. ``last_verified`` is only ever set by an editor. Running it
+twice changes nothing.
 """
+
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from programmes import seed
-from programmes.models import Guide, Programme, Topic, University
-
-KEEP_ON_UPDATE = {"status", "last_verified"}
+from programmes.models import Guide, Programme, Status, Topic, University
 
 
 class Command(BaseCommand):
@@ -22,13 +26,21 @@ class Command(BaseCommand):
         parser.add_argument(
             "--update",
             action="store_true",
-            help="Overwrite seed fields of rows that already exist (editors' changes are lost).",
+            help="Bring rows that already exist up to the seed, keeping fields editors changed.",
+        )
+        parser.add_argument(
+            "--data-dir",
+            type=Path,
+            default=None,
+            help="Read programmes.csv and universities.csv from this folder instead of the "
+            "copy shipped in programmes/data/ (for upgrades and tests).",
         )
 
-    def handle(self, *args, update: bool = False, **options):
+    def handle(self, *args, update: bool = False, data_dir: Path | None = None, **options):
+        self.verbosity = options.get("verbosity", 1)
         try:
-            universities = seed.read_universities()
-            programmes = seed.read_programmes()
+            universities = seed.read_universities(data_dir)
+            programmes = seed.read_programmes(data_dir)
             guides = seed.read_guides()
         except seed.SeedError as exc:
             raise CommandError(str(exc)) from exc
@@ -49,6 +61,11 @@ class Command(BaseCommand):
                 f"{label}: {stats['created']} created, {stats['updated']} updated, "
                 f"{stats['unchanged']} unchanged"
                 + (f", {stats['kept']} kept as editors left them" if stats["kept"] else "")
+                + (
+                    f" ({stats['fields_kept']} fields editors changed were kept)"
+                    if stats.get("fields_kept")
+                    else ""
+                )
             )
         self.stdout.write(self.style.SUCCESS("Catalogue loaded."))
 
@@ -115,6 +132,7 @@ class Command(BaseCommand):
 
     def _load_programmes(self, rows, by_name: dict, update: bool) -> dict:
         stats = self._stats()
+        stats["fields_kept"] = 0
         topics = {t.slug: t for t in Topic.objects.all()}
         total = len(rows)
         for index, row in enumerate(rows, start=1):
@@ -125,26 +143,76 @@ class Command(BaseCommand):
                     f"{row.university_name!r} is not in universities.csv"
                 )
             label = f"programmes.csv row {index + 1} ({row.fields['title']})"
-            programme = Programme.objects.filter(university=university, slug=row.slug).first()
-            values = dict(row.fields)
-            if programme is not None:
-                for key in KEEP_ON_UPDATE:
-                    values.pop(key, None)
-            programme, created = self._upsert(
-                Programme,
-                {"university": university, "slug": row.slug},
-                values,
-                update,
-                stats,
-                label,
+            wanted = {**{k: _text(v) for k, v in row.fields.items()}, "topics": _topics(row)}
+            programme = (
+                Programme.objects.filter(university=university, slug=row.slug)
+                .prefetch_related("topics")
+                .first()
             )
-            wanted = {topics[s].pk for s in row.topic_slugs}
-            current = set(programme.topics.values_list("pk", flat=True))
-            if created or (update and wanted != current):
-                programme.topics.set(wanted)
+            if programme is None:
+                self._create_programme(university, row, topics, wanted, label)
+                stats["created"] += 1
+            else:
+                self._refresh_programme(programme, row, topics, wanted, update, stats, label)
             if index % 10 == 0 or index == total:
                 self.stdout.write(f"  programmes: {index}/{total} read")
         return stats
+
+    def _create_programme(self, university, row, topics, wanted: dict, label: str):
+        programme = Programme(university=university, slug=row.slug, **row.fields)
+        programme.status = Status.DRAFT
+        programme.set_status(row.fields["status"])
+        if programme.status == Status.ARCHIVED:
+            programme.archived_on = seed.SEED_REVISED
+        programme.seed_values = wanted
+        self._validate(programme, label)
+        programme.save()
+        programme.topics.set([topics[s] for s in row.topic_slugs])
+
+    def _refresh_programme(self, programme, row, topics, wanted, update, stats, label):
+        current = {k: _text(getattr(programme, k)) for k in row.fields}
+        current["topics"] = _topics_of(programme)
+        differing = [k for k in wanted if current[k] != wanted[k]]
+        if not differing:
+            if programme.seed_values != wanted:
+                Programme.objects.filter(pk=programme.pk).update(seed_values=wanted)
+            stats["unchanged"] += 1
+            return
+        if not update:
+            stats["kept"] += 1
+            return
+        written, kept = [], []
+        for key in differing:
+            last_seed = programme.seed_values.get(key)
+            editor_changed = last_seed is not None and current[key] != last_seed
+            # An empty cell means the source did not say: it never erases a recorded fact.
+            if editor_changed or (wanted[key] == "" and current[key] != ""):
+                kept.append(key)
+            else:
+                written.append(key)
+        for key in written:
+            if key == "topics":
+                continue
+            if key == "status":
+                programme.set_status(row.fields["status"])
+                if programme.status == Status.ARCHIVED:
+                    programme.archived_on = seed.SEED_REVISED
+            else:
+                setattr(programme, key, row.fields[key])
+        programme.seed_values = wanted
+        self._validate(programme, label)
+        programme.save()
+        if "topics" in written:
+            programme.topics.set([topics[s] for s in row.topic_slugs])
+        if written:
+            stats["updated"] += 1
+        else:
+            stats["unchanged"] += 1
+        if kept:
+            stats["kept"] += 1
+            stats["fields_kept"] += len(kept)
+            if self.verbosity >= 2:
+                self.stdout.write(f"  {label}: kept as editors left them: {', '.join(kept)}")
 
     def _load_guides(self, rows, update: bool) -> dict:
         stats = self._stats()
@@ -175,6 +243,19 @@ class Command(BaseCommand):
             guide.topics.set([topics[s] for s in row.topic_slugs])
             stats["created" if not exists else "updated"] += 1
         return stats
+
+
+def _text(value) -> str:
+    """A field value as the loader compares it: None and "" alike, 6.5 and Decimal("6.5") alike."""
+    return "" if value is None else str(value)
+
+
+def _topics(row) -> str:
+    return "; ".join(sorted(row.topic_slugs))
+
+
+def _topics_of(programme) -> str:
+    return "; ".join(sorted(t.slug for t in programme.topics.all()))
 
 
 def _differs(current, new) -> bool:
