@@ -23,7 +23,7 @@ from django.http import StreamingHttpResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
-from . import admin_import, exports
+from . import admin_import, exports, selectors
 from .cache import invalidate
 from .forms import GuideAdminForm, InRangeModelMultipleChoiceField, ProgrammeAdminForm, fits_field
 from .models import Guide, Mode, Programme, Status, Topic, University
@@ -65,6 +65,23 @@ class NeedsVerificationFilter(admin.SimpleListFilter):
         if self.value() == "current":
             return queryset.filter(last_verified__gte=queryset.verification_cutoff())
         return queryset
+
+
+class MissingFactFilter(admin.SimpleListFilter):
+    """The editors' to-do list: programmes without a given fact (linked from the dashboard)."""
+
+    title = "missing fact"
+    parameter_name = "missing"
+
+    def lookups(self, request, model_admin):
+        return [(fact.key, fact.label) for fact in selectors.COMPLETENESS_FACTS]
+
+    def queryset(self, request, queryset):
+        fact = selectors.FACTS_BY_KEY.get(self.value() or "")
+        if fact is None:  # unknown values (hand-edited URLs) are ignored
+            return queryset
+        applies = fact.applies_to if fact.applies_to is not None else Q()
+        return queryset.filter(applies).exclude(fact.recorded)
 
 
 class InputSafeAutocompleteMixin:
@@ -303,6 +320,7 @@ class ProgrammeAdmin(EditorialAdmin):
         "award",
         StudyModeFilter,
         NeedsVerificationFilter,
+        MissingFactFilter,
     ]
     list_select_related = ["university"]
     search_fields = [

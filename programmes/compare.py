@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.contrib.humanize.templatetags.humanize import intcomma
-
+from . import fees
 from .models import Programme
 from .shortlist import MAX_SHORTLIST
 
 MAX_RAW_VALUES = 50  # more p values than this are not even looked at
-NOT_PUBLISHED = "not published by the university"
+NOT_RECORDED = "not recorded yet"
 
 
 @dataclass
@@ -45,9 +44,10 @@ def parse_ids(raw_values: list[str]) -> Selection:
 
 @dataclass
 class Cell:
-    text: str | None  # None = not published
+    text: str | None  # None = not recorded yet
     url: str | None = None
     best: str = ""  # "Lowest", "Shortest" or ""
+    note: str = ""  # why a figure is missing from the comparison
 
 
 @dataclass
@@ -55,12 +55,6 @@ class Row:
     label: str
     cells: list[Cell]
     differs: bool
-
-
-def _money(value: int | None, year: str) -> str | None:
-    if value is None:
-        return None
-    return f"£{intcomma(value)}" + (f" ({year})" if year else "")
 
 
 def _months(value: int | None) -> str | None:
@@ -78,12 +72,29 @@ def _mark_lowest(cells: list[Cell], values: list[int | None], word: str) -> None
 
 
 def build_rows(programmes: list[Programme]) -> list[Row]:
-    def row(label, texts, *, values=None, best_word=""):
+    def row(label, texts, *, values=None, best_word="", notes=None):
         cells = [Cell(text) for text in texts]
         if values is not None:
             _mark_lowest(cells, values, best_word)
-        differs = len({c.text for c in cells}) > 1
+        for cell, note in zip(cells, notes or [], strict=False):
+            cell.note = note
+        differs = len({(c.text, c.note) for c in cells}) > 1
         return Row(label, cells, differs)
+
+    def fee_rows(kind: str, label: str) -> list[Row]:
+        stated = row(
+            f"{label} (as the source states it)",
+            [fees.fee_text(getattr(p, f"fee_{kind}"), p.fee_period, p.fee_year) for p in ps],
+        )
+        totals = [fees.course_fee(p, kind) for p in ps]
+        compared = row(
+            f"{label} for the whole full-time course",
+            [t.text for t in totals],
+            values=[t.amount for t in totals],
+            best_word="Lowest",
+            notes=[f"Not compared: {t.reason}." if t.reason else "" for t in totals],
+        )
+        return [stated, compared]
 
     ps = programmes
     rows = [
@@ -106,18 +117,8 @@ def build_rows(programmes: list[Programme]) -> list[Row]:
             values=[p.duration_part_time_months for p in ps],
             best_word="Shortest",
         ),
-        row(
-            "Home fee",
-            [_money(p.fee_home, p.fee_year) for p in ps],
-            values=[p.fee_home for p in ps],
-            best_word="Lowest",
-        ),
-        row(
-            "International fee",
-            [_money(p.fee_international, p.fee_year) for p in ps],
-            values=[p.fee_international for p in ps],
-            best_word="Lowest",
-        ),
+        *fee_rows("home", "Home fee"),
+        *fee_rows("international", "International fee"),
         row("Start months", [", ".join(p.start_month_names) or None for p in ps]),
         row(
             "Minimum degree",
@@ -185,6 +186,7 @@ class Chart:
     height: int
     groups: list[ChartGroup]
     description: str
+    notes: list[str] = field(default_factory=list)  # fees left out of the chart, and why
 
 
 CHART_WIDTH = 460
@@ -197,30 +199,34 @@ VALUE_ROOM = 110
 
 
 def build_chart(programmes: list[Programme]) -> Chart:
-    """Geometry for a small inline SVG of fees and full-time durations (no JS, no library)."""
+    """Geometry for a small inline SVG of fees and full-time durations (no JS, no library).
+
+    Fee bars are on one basis, the whole full-time course; a fee that cannot be put on it has
+    no bar, and the chart's description and ``Chart.notes`` say why.
+    """
     plot = CHART_WIDTH - LABEL_WIDTH - VALUE_ROOM
-    max_fee = max(
-        [v for p in programmes for v in (p.fee_home, p.fee_international) if v is not None] or [1]
-    )
+    totals = [
+        {kind: fees.course_fee(p, kind) for kind in ("home", "international")} for p in programmes
+    ]
+    max_fee = max([t.amount for row in totals for t in row.values() if t.amount] or [1])
     max_months = max([p.duration_full_time_months or 0 for p in programmes] or [1]) or 1
     y = 0.0
     groups = []
     fee_bars: list[Bar] = []
     y += GROUP_HEADER
     fee_y0 = y
-    for index, p in enumerate(programmes, start=1):
-        for kind, value, name in (
-            ("home", p.fee_home, "home"),
-            ("international", p.fee_international, "intl."),
-        ):
+    for index, row in enumerate(totals, start=1):
+        for kind, name in (("home", "home"), ("international", "intl.")):
+            total = row[kind]
+            value = total.amount
             bar = Bar(label=f"{index}. {name}", value=value, kind=kind, y=y, x=LABEL_WIDTH)
             bar.width = (value / max_fee) * plot if value else 0
-            bar.value_text = f"£{intcomma(value)}" if value is not None else "not published"
+            bar.value_text = total.text or fees.short_reason(total)
             bar.text_x = LABEL_WIDTH + bar.width + 6
             fee_bars.append(bar)
             y += BAR_HEIGHT + BAR_GAP
         y += PROGRAMME_GAP
-    groups.append(ChartGroup("Fees for the whole course (£)", fee_y0 - 12, fee_bars))
+    groups.append(ChartGroup(f"Fees for {fees.BASIS} (£)", fee_y0 - 12, fee_bars))
     y += GROUP_HEADER
     dur_y0 = y
     duration_bars = []
@@ -228,26 +234,31 @@ def build_chart(programmes: list[Programme]) -> Chart:
         value = p.duration_full_time_months
         bar = Bar(label=f"{index}. full-time", value=value, kind="duration", y=y, x=LABEL_WIDTH)
         bar.width = (value / max_months) * plot if value else 0
-        bar.value_text = f"{value} months" if value is not None else "not published"
+        bar.value_text = f"{value} months" if value is not None else NOT_RECORDED
         bar.text_x = LABEL_WIDTH + bar.width + 6
         duration_bars.append(bar)
         y += BAR_HEIGHT + BAR_GAP + 4
     groups.append(ChartGroup("Full-time duration (months)", dur_y0 - 12, duration_bars))
-    parts = []
-    for index, p in enumerate(programmes, start=1):
-        home = f"£{intcomma(p.fee_home)}" if p.fee_home is not None else NOT_PUBLISHED
-        intl = (
-            f"£{intcomma(p.fee_international)}"
-            if p.fee_international is not None
-            else NOT_PUBLISHED
-        )
+    parts, notes = [], []
+    for index, (p, row) in enumerate(zip(programmes, totals, strict=True), start=1):
+        said = []
+        for kind, label in fees.KINDS.items():
+            total = row[kind]
+            if total.amount is not None:
+                said.append(f"{label.lower()} {total.text} for {fees.BASIS}")
+            elif total.reason:
+                stated = fees.fee_text(getattr(p, f"fee_{kind}"), p.fee_period, p.fee_year)
+                said.append(f"{label.lower()} {stated}, not charted because {total.reason}")
+                notes.append(f"{index}. {label} {stated}: not charted because {total.reason}.")
+            else:
+                said.append(f"{label.lower()} {NOT_RECORDED}")
         months = (
             f"{p.duration_full_time_months} months"
             if p.duration_full_time_months is not None
-            else NOT_PUBLISHED
+            else NOT_RECORDED
         )
         parts.append(
-            f"{index}. {p.full_title}, {p.university.name}: home fee {home}, "
-            f"international fee {intl}, full-time duration {months}."
+            f"{index}. {p.full_title}, {p.university.name}: {'; '.join(said)}; "
+            f"full-time duration {months}."
         )
-    return Chart(CHART_WIDTH, int(y + 10), groups, " ".join(parts))
+    return Chart(CHART_WIDTH, int(y + 10), groups, " ".join(parts), notes)

@@ -22,11 +22,18 @@ IELTS_CHOICES = [(f"{step:.1f}", f"{step:.1f}") for step in IELTS_STEPS if step 
 
 SORTS = {
     "title": ("Title (A–Z)", [F("title").asc(), F("university__name").asc()]),
-    "fee_home": ("Home fee (lowest first)", [F("fee_home").asc(nulls_last=True)]),
-    "-fee_home": ("Home fee (highest first)", [F("fee_home").desc(nulls_last=True)]),
+    # Fees sort on the one comparison basis, the whole full-time course (programmes/fees.py).
+    "fee_home": (
+        "Home fee, whole course (lowest first)",
+        [F("fee_home_course").asc(nulls_last=True)],
+    ),
+    "-fee_home": (
+        "Home fee, whole course (highest first)",
+        [F("fee_home_course").desc(nulls_last=True)],
+    ),
     "fee_international": (
-        "International fee (lowest first)",
-        [F("fee_international").asc(nulls_last=True)],
+        "International fee, whole course (lowest first)",
+        [F("fee_international_course").asc(nulls_last=True)],
     ),
     "duration": (
         "Full-time duration (shortest first)",
@@ -35,6 +42,7 @@ SORTS = {
     "-verified": ("Recently verified first", [F("last_verified").desc(nulls_last=True)]),
 }
 DEFAULT_SORT = "title"
+FEE_SORTS = {"fee_home", "-fee_home", "fee_international"}
 
 
 class SearchTermsFilter(django_filters.CharFilter):
@@ -58,6 +66,18 @@ class SearchTermsFilter(django_filters.CharFilter):
 
 class IntegerFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
+
+
+class NumberText(forms.TextInput):
+    """A whole-number box that can re-show whatever the visitor typed.
+
+    ``<input type="number" value="abc">`` is invalid HTML, so a bad value could not be shown
+    back beside its error message. A text box with ``inputmode="numeric"`` still brings up the
+    number keypad on phones. The server validates every value (min, max, whole number).
+    """
+
+    def __init__(self, attrs=None):
+        super().__init__({"inputmode": "numeric", "autocomplete": "off", **(attrs or {})})
 
 
 def filter_options() -> tuple[list[dict], list[dict]]:
@@ -93,19 +113,22 @@ class ProgrammeFilter(django_filters.FilterSet):
     mode = django_filters.ChoiceFilter(
         choices=Mode.choices, label="Study mode", method="filter_mode", empty_label="Any mode"
     )
+    # Fee limits compare the whole full-time course (fee_*_course), never a per-year figure.
     max_fee_home = IntegerFilter(
-        field_name="fee_home",
+        field_name="fee_home_course",
         lookup_expr="lte",
         label="Maximum home fee (£)",
         min_value=0,
         max_value=MAX_FEE,
+        widget=NumberText,
     )
     max_fee_international = IntegerFilter(
-        field_name="fee_international",
+        field_name="fee_international_course",
         lookup_expr="lte",
         label="Maximum international fee (£)",
         min_value=0,
         max_value=MAX_FEE,
+        widget=NumberText,
     )
     max_duration = IntegerFilter(
         field_name="duration_full_time_months",
@@ -113,6 +136,7 @@ class ProgrammeFilter(django_filters.FilterSet):
         label="Maximum full-time duration (months)",
         min_value=1,
         max_value=60,
+        widget=NumberText,
     )
     placement = django_filters.ChoiceFilter(
         choices=[("yes", "Offers a placement or industry project")],
@@ -125,7 +149,7 @@ class ProgrammeFilter(django_filters.FilterSet):
         label="IELTS overall at most",
         method="filter_max_ielts",
         empty_label="Any score",
-        help_text="Programmes that have not published an IELTS score are left out.",
+        help_text="Programmes whose IELTS score is not recorded yet are left out.",
     )
     start_month = django_filters.ChoiceFilter(
         choices=[(str(number), name) for number, name in MONTHS],
@@ -185,6 +209,10 @@ class ProgrammeFilter(django_filters.FilterSet):
     def filter_sort(self, queryset, name, value):
         # Ordering is applied by ordered_queryset() so every consumer sorts the same way.
         return queryset
+
+    @property
+    def fee_sorted(self) -> bool:
+        return self.sort_key in FEE_SORTS
 
     @property
     def sort_key(self) -> str:

@@ -43,7 +43,7 @@ class ProgrammeAdminForm(forms.ModelForm):
         coerce=int,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Tick every month the programme starts in. Leave all empty if not published.",
+        help_text="Tick every month the programme starts in. Leave all empty if not recorded yet.",
     )
 
     class Meta:

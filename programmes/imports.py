@@ -32,6 +32,7 @@ TEXT_FIELDS = {
     "exit_awards": "exit_awards",
     "department": "department",
     "fee_year": "fee_year",
+    "fee_period": "fee_period",
     "min_degree": "min_degree",
     "summary": "summary",
     "description": "description",
@@ -253,7 +254,10 @@ def plan_import(rows: list[dict[str, str]]) -> ImportPlan:
             programme = copy.copy(current)
             programme.university = university
         for name, value in values.items():
-            setattr(programme, name, value)
+            if name != "status":
+                setattr(programme, name, value)
+        if "status" in values:
+            programme.set_status(values["status"])  # archiving records the day
         try:
             programme.full_clean(validate_unique=True)
         except ValidationError as exc:

@@ -6,11 +6,13 @@ Every public page makes a fixed number of queries whatever the page size: lists 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from .filters import ProgrammeFilter
-from .models import Guide, Programme, Topic, University
+from .models import Guide, Programme, Status, Topic, University
 
 
 def programme_cards(queryset: QuerySet[Programme]) -> QuerySet[Programme]:
@@ -40,16 +42,24 @@ def facet_counts(*, filterset: ProgrammeFilter) -> dict[str, dict[str, int]]:
     }
 
 
-def published_programme(*, university_slug: str, programme_slug: str) -> Programme:
+def programme_for_reader(*, university_slug: str, programme_slug: str) -> Programme:
+    """A published programme, or an archived one (its page answers 410 Gone). Drafts are 404."""
     try:
         return (
-            Programme.objects.published()
+            Programme.objects.filter(status__in=[Status.PUBLISHED, Status.ARCHIVED])
             .select_related("university")
             .prefetch_related("topics")
             .get(university__slug=university_slug, slug=programme_slug)
         )
     except Programme.DoesNotExist:
         raise Http404("No published programme at this address.") from None
+
+
+def published_at_university(*, university, exclude=None, limit: int = 4) -> list[Programme]:
+    qs = university.programmes.published().select_related("university").order_by("title", "pk")
+    if exclude is not None:
+        qs = qs.exclude(pk=exclude.pk)
+    return list(qs[:limit])
 
 
 def similar_programmes(*, programme: Programme, limit: int = 4) -> list[Programme]:
@@ -69,9 +79,13 @@ def similar_programmes(*, programme: Programme, limit: int = 4) -> list[Programm
 
 
 def universities_with_counts() -> QuerySet[University]:
-    return University.objects.annotate(
-        published_count=Count("programmes", filter=_published_q())
-    ).order_by("name")
+    """Universities with at least one published programme: a row reading "0 programmes" only
+    confused students (its programmes are drafts editors have not checked yet)."""
+    return (
+        University.objects.annotate(published_count=Count("programmes", filter=_published_q()))
+        .filter(published_count__gt=0)
+        .order_by("name")
+    )
 
 
 def topics_with_counts() -> QuerySet[Topic]:
@@ -84,10 +98,13 @@ def _published_q() -> Q:
     return Q(programmes__status="published")
 
 
-def programmes_for_compare(*, ids: list[int]) -> list[Programme]:
-    """Published programmes with these ids, in the order asked. Two queries for any count."""
+def programmes_for_compare(*, ids: list[int]) -> tuple[list[Programme], dict[int, str]]:
+    """Published programmes with these ids, in the order asked, and why archived ones are out.
+
+    Two queries for any count, plus one only when an id is not a published programme.
+    """
     if not ids:
-        return []
+        return [], {}
     found = {
         p.pk: p
         for p in Programme.objects.published()
@@ -96,7 +113,15 @@ def programmes_for_compare(*, ids: list[int]) -> list[Programme]:
         .prefetch_related(Prefetch("topics", queryset=Topic.objects.order_by("name")))
         .defer("description", "editors_notes", "source_urls")
     }
-    return [found[i] for i in ids if i in found]
+    missing = [i for i in ids if i not in found]
+    archived = {}
+    if missing:
+        for pk, title, award, when in Programme.objects.filter(
+            pk__in=missing, status=Status.ARCHIVED
+        ).values_list("pk", "title", "award", "archived_on"):
+            since = f" on {when:%-d %B %Y}" if when else ""
+            archived[pk] = f"({award} {title}) is no longer listed: it was archived{since}"
+    return [found[i] for i in ids if i in found], archived
 
 
 def guide_list(*, topic: Topic | None = None) -> QuerySet:
@@ -145,3 +170,90 @@ def related_guides(*, programme: Programme | None = None, topic: Topic | None = 
     elif topic is not None:
         qs = qs.filter(topics=topic)
     return list(qs.distinct().order_by("-published_at", "title")[:limit])
+
+
+# ----- how complete the catalogue is ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Fact:
+    key: str  # also the admin filter value (?missing=<key>)
+    label: str
+    recorded: Q
+    applies_to: Q | None = None  # only these programmes can have the fact
+    applies_label: str = ""
+
+
+COMPLETENESS_FACTS = [
+    Fact("fee_home", "Home fee", Q(fee_home__isnull=False)),
+    Fact("fee_international", "International fee", Q(fee_international__isnull=False)),
+    Fact("fee_period", "What the fee covers (per year or whole course)", ~Q(fee_period="")),
+    Fact(
+        "fee_home_course",
+        "Home fee comparable for the whole full-time course",
+        Q(fee_home_course__isnull=False),
+    ),
+    Fact("ielts_overall", "IELTS overall score", Q(ielts_overall__isnull=False)),
+    Fact(
+        "duration_full_time_months",
+        "Full-time duration",
+        Q(duration_full_time_months__isnull=False),
+        Q(offers_full_time=True),
+        "offering full-time study",
+    ),
+    Fact(
+        "duration_part_time_months",
+        "Part-time duration",
+        Q(duration_part_time_months__isnull=False),
+        Q(offers_part_time=True),
+        "offering part-time study",
+    ),
+    Fact(
+        "modes",
+        "Study modes",
+        Q(offers_full_time=True) | Q(offers_part_time=True) | Q(offers_online=True),
+    ),
+    Fact("start_months", "Start months", Q(start_month_mask__gt=0)),
+    Fact("min_degree", "Minimum degree classification", ~Q(min_degree="")),
+    Fact("placement", "Placement or industry project (yes or no)", Q(placement__isnull=False)),
+]
+FACTS_BY_KEY = {fact.key: fact for fact in COMPLETENESS_FACTS}
+
+
+@dataclass(frozen=True)
+class Completeness:
+    fact: Fact
+    total: int  # published programmes the fact applies to
+    recorded: int
+    verified: int  # recorded, and the programme was verified in the last 12 months
+
+    @property
+    def missing(self) -> int:
+        return self.total - self.recorded
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.recorded / self.total) if self.total else 0
+
+
+def catalogue_completeness() -> tuple[int, int, list[Completeness]]:
+    """For each fact: how many published programmes have it recorded, and verified in the last
+    12 months. One aggregate query. Returns (published, verified in 12 months, rows)."""
+    fresh = Q(last_verified__gte=Programme.objects.verification_cutoff())
+    aggregates = {"published": Count("pk"), "verified": Count("pk", filter=fresh)}
+    for fact in COMPLETENESS_FACTS:
+        applies = fact.applies_to if fact.applies_to is not None else Q()
+        aggregates[f"{fact.key}__total"] = Count("pk", filter=applies) if applies else Count("pk")
+        aggregates[f"{fact.key}__recorded"] = Count("pk", filter=applies & fact.recorded)
+        aggregates[f"{fact.key}__verified"] = Count("pk", filter=applies & fact.recorded & fresh)
+    figures = Programme.objects.published().aggregate(**aggregates)
+    rows = [
+        Completeness(
+            fact,
+            figures[f"{fact.key}__total"],
+            figures[f"{fact.key}__recorded"],
+            figures[f"{fact.key}__verified"],
+        )
+        for fact in COMPLETENESS_FACTS
+    ]
+    return figures["published"], figures["verified"], rows

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from .filters import DEFAULT_SORT, ProgrammeFilter
-from .models import Mode, Programme
+from .models import FeePeriod, Mode, Programme
 
 # Inside <script>, "</script>" or "<!--" in a value would end or confuse the element; escaped as
 # JSON \u sequences they cannot (the same escapes as Django's json_script).
@@ -99,13 +99,26 @@ def course(request, programme: Programme) -> dict:
     for who, fee in (("Home", programme.fee_home), ("International", programme.fee_international)):
         if fee is None:
             continue
+        covers = {
+            FeePeriod.PER_YEAR: "per year",
+            FeePeriod.FULL_COURSE: "for the whole course",
+        }.get(programme.fee_period, "(per year or whole course not stated)")
         offer = {
             "@type": "Offer",
             "category": "Paid",
-            "name": f"{who} fee for the whole course",
+            "name": f"{who} fee {covers}",
             "price": fee,
             "priceCurrency": "GBP",
         }
+        if programme.fee_period == FeePeriod.PER_YEAR:
+            # schema.org: a price per unit of time (ISO 8601 "ANN" = per year).
+            offer["priceSpecification"] = {
+                "@type": "UnitPriceSpecification",
+                "price": fee,
+                "priceCurrency": "GBP",
+                "unitCode": "ANN",
+                "referenceQuantity": {"@type": "QuantitativeValue", "value": 1, "unitCode": "ANN"},
+            }
         if programme.fee_year:
             offer["description"] = f"Academic year {programme.fee_year}"
         if programme.official_url:

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from . import cache as catalogue_cache
 from . import compare as compare_module
-from . import exports, page_cache, selectors, seo, shortlist
+from . import exports, fees, page_cache, selectors, seo, shortlist
 from .filters import ProgrammeFilter, filter_options
 from .models import Guide, Nation, Programme, Status, Topic, University
 
@@ -79,6 +79,8 @@ def programme_list(request: HttpRequest) -> HttpResponse:
             "nations": Nation.choices,
             "query_without_page": query.urlencode(),
             "active_filters": active_filters,
+            "fee_sorted": filterset.fee_sorted,
+            "fee_basis": fees.BASIS_EXPLAINED,
             "canonical_url": seo.absolute_url(request, seo.list_canonical_path(request)),
             "noindex": active_filters > 2 or (page.number > 1 and active_filters > 0),
             "selected": {
@@ -94,9 +96,15 @@ def programme_list(request: HttpRequest) -> HttpResponse:
 @page_cache.rendered_page
 def programme_detail(request: HttpRequest, university_slug: str, programme_slug: str):
     def build():
-        programme = selectors.published_programme(
+        programme = selectors.programme_for_reader(
             university_slug=university_slug, programme_slug=programme_slug
         )
+        if programme.status == Status.ARCHIVED:
+            return {
+                "programme": programme,
+                "similar": selectors.similar_programmes(programme=programme)
+                or selectors.published_at_university(university=programme.university),
+            }
         return {
             "programme": programme,
             "similar": selectors.similar_programmes(programme=programme),
@@ -107,6 +115,21 @@ def programme_detail(request: HttpRequest, university_slug: str, programme_slug:
         request, "programme", university_slug, programme_slug, build=build
     )
     programme = data["programme"]
+    if programme.status == Status.ARCHIVED:
+        # The address once held a real programme: say so (410 Gone), and where to go next.
+        return render(
+            request,
+            "programmes/programme_gone.html",
+            {
+                **data,
+                "crumbs": [
+                    ("Programmes", reverse("programme_list")),
+                    (programme.university.name, programme.university.get_absolute_url()),
+                    (programme.full_title, None),
+                ],
+            },
+            status=410,
+        )
     crumbs = [
         ("Programmes", reverse("programme_list")),
         (programme.university.name, programme.university.get_absolute_url()),
@@ -118,6 +141,7 @@ def programme_detail(request: HttpRequest, university_slug: str, programme_slug:
         {
             **data,
             "crumbs": crumbs,
+            "fee_kinds": list(fees.KINDS.items()),
             "json_ld": seo.programme_json_ld(request, programme, crumbs),
         },
     )
@@ -178,6 +202,26 @@ def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "programmes": programmes,
             "guides": guides,
             "crumbs": [("Programmes", reverse("programme_list")), (topic.name, None)],
+        },
+    )
+
+
+@catalogue_cache.conditional_page
+@page_cache.rendered_page
+def about_data(request: HttpRequest) -> HttpResponse:
+    """Where facts come from, what "verified" means, and how complete the catalogue is."""
+    published, verified, rows = catalogue_cache.cached(
+        request, "completeness", build=selectors.catalogue_completeness
+    )
+    return render(
+        request,
+        "programmes/about_data.html",
+        {
+            "published": published,
+            "verified": verified,
+            "rows": rows,
+            "fee_basis": fees.BASIS_EXPLAINED,
+            "crumbs": [("About our data", None)],
         },
     )
 
@@ -287,7 +331,7 @@ def _compare_page(request: HttpRequest) -> HttpResponse:
     """The comparison itself: the same for everyone with the same ``p`` values."""
     raw = request.GET.getlist("p")
     selection = compare_module.parse_ids(raw)
-    programmes = catalogue_cache.cached(
+    programmes, archived = catalogue_cache.cached(
         request,
         "compare",
         tuple(selection.ids),
@@ -296,11 +340,14 @@ def _compare_page(request: HttpRequest) -> HttpResponse:
     found = {p.pk for p in programmes}
     dropped = list(selection.dropped)
     dropped[:0] = [
-        (str(i), "is not a published programme") for i in selection.ids if i not in found
+        (str(i), archived.get(i) or "is not a published programme")
+        for i in selection.ids
+        if i not in found
     ]
     context = {
         "programmes": programmes,
         "dropped": dropped,
+        "fee_basis": fees.BASIS_EXPLAINED,
         "crumbs": [("Programmes", reverse("programme_list")), ("Compare", None)],
         "share_url": request.build_absolute_uri(shortlist.compare_url([p.pk for p in programmes])),
         "remove_urls": [

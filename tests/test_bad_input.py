@@ -72,8 +72,8 @@ def test_bad_values_are_shown_as_errors_beside_the_field(client, query, message)
 
 
 def test_invalid_filter_is_ignored_while_valid_ones_apply(client):
-    make_programme(title="Cheap", fee_home=5000)
-    make_programme(title="Dear", fee_home=50000)
+    make_programme(title="Cheap", fee_home=5000, fee_period="full-course")
+    make_programme(title="Dear", fee_home=50000, fee_period="full-course")
     response = client.get("/programmes/?max_fee_home=10000&max_duration=abc")
     assert [p.title for p in response.context["page"].object_list] == ["Cheap"]
 

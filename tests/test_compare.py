@@ -156,27 +156,40 @@ def test_compare_shows_programmes_as_columns_with_chart(client, n):
     assert "<desc" in text
 
 
+HOME_STATED = "Home fee (as the source states it)"
+HOME_TOTAL = "Home fee for the whole full-time course"
+
+
 def test_differing_rows_are_marked_and_lowest_fee_and_shortest_duration_named(client):
-    cheap = make_programme(title="Cheap", fee_home=9000, duration_full_time_months=12)
-    dear = make_programme(title="Dear", fee_home=15000, duration_full_time_months=24)
+    cheap = make_programme(
+        title="Cheap", fee_home=9000, fee_period="full-course", duration_full_time_months=12
+    )
+    dear = make_programme(
+        title="Dear", fee_home=15000, fee_period="full-course", duration_full_time_months=24
+    )
     response = compare(client, cheap.pk, dear.pk)
     rows = {row.label: row for row in response.context["rows"]}
-    assert rows["Home fee"].differs
-    assert [c.best for c in rows["Home fee"].cells] == ["Lowest", ""]
+    assert rows[HOME_TOTAL].differs
+    assert [c.best for c in rows[HOME_TOTAL].cells] == ["Lowest", ""]
     assert [c.best for c in rows["Full-time duration"].cells] == ["Shortest", ""]
     assert not rows["Award"].differs  # both MSc
-    assert 'Home fee <span class="differs-mark">differs</span>' in response.text
+    assert f'{HOME_TOTAL} <span class="differs-mark">differs</span>' in response.text
     assert '<strong class="best">Lowest</strong>' in response.text
 
 
-def test_missing_facts_read_not_published(client):
-    a = make_programme(fee_home=None, ielts_overall=None)
-    b = make_programme(fee_home=None)
+def test_missing_facts_read_not_recorded_yet_with_the_official_link(client):
+    a = make_programme(fee_home=None, ielts_overall=None, official_url="https://a.example/c")
+    b = make_programme(fee_home=None, official_url="")
     response = compare(client, a.pk, b.pk)
-    assert "not published by the university" in response.text
+    text = response.text
+    assert "not published by the university" not in text.lower()
+    assert (
+        'Not recorded yet: <a href="https://a.example/c" rel="noopener">check the official page'
+        in text
+    )
     rows = {row.label: row for row in response.context["rows"]}
-    assert [c.text for c in rows["Home fee"].cells] == [None, None]
-    assert [c.best for c in rows["Home fee"].cells] == ["", ""]
+    assert [c.text for c in rows[HOME_STATED].cells] == [None, None]
+    assert [c.best for c in rows[HOME_TOTAL].cells] == ["", ""]
 
 
 @pytest.mark.parametrize(

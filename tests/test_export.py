@@ -106,9 +106,9 @@ def test_row_matches_the_programme_field_by_field(exporter):
 
 def test_filters_are_carried_into_the_export(exporter):
     scot = make_university(nation=Nation.SCOTLAND)
-    make_programme(title="Scottish", university=scot, fee_home=9000)
-    make_programme(title="English", fee_home=9000)
-    make_programme(title="Dear Scottish", university=scot, fee_home=30000)
+    make_programme(title="Scottish", university=scot, fee_home=9000, fee_period="full-course")
+    make_programme(title="English", fee_home=9000, fee_period="full-course")
+    make_programme(title="Dear Scottish", university=scot, fee_home=30000, fee_period="full-course")
     rows = read(exporter.get(URL + "?nation=scotland&max_fee_home=10000"))
     assert [r["title"] for r in rows] == ["Scottish"]
 

@@ -46,6 +46,7 @@ def catalogue():
         topics=[genomics],
         fee_home=9000,
         fee_international=25000,
+        fee_period="full-course",
         duration_full_time_months=24,
         offers_part_time=True,
         start_month_mask=months_to_mask([1, 9]),
@@ -62,7 +63,9 @@ def catalogue():
         offers_online=True,
         award="PGDip",
     )
-    make_programme(title="Delta Digital Health", university=swansea, fee_home=15000)
+    make_programme(
+        title="Delta Digital Health", university=swansea, fee_home=15000, fee_period="full-course"
+    )
     make_programme(title="Hidden Draft", university=edinburgh, status=Status.DRAFT)
     make_programme(title="Old Archived", university=glasgow, status=Status.ARCHIVED)
 

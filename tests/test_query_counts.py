@@ -23,7 +23,10 @@ def build(n: int):
         make_topic(),
     ]
     uni = make_university()
-    return [make_programme(university=uni, topics=topics, fee_home=9000) for _ in range(n)]
+    return [
+        make_programme(university=uni, topics=topics, fee_home=9000, fee_period="full-course")
+        for _ in range(n)
+    ]
 
 
 LIST_QUERIES = 8  # universities + topics (filter choices), count, page rows, topics, 3 facets

@@ -165,6 +165,7 @@ def test_programme_json_ld_describes_the_course_from_the_database(client):
         fee_home=14500,
         fee_international=31200,
         fee_year="2025/26",
+        fee_period="full-course",
     )
     data = json_ld(client.get(programme.get_absolute_url()))
     course = data["Course"]
@@ -196,7 +197,7 @@ def test_unknown_facts_are_left_out_of_json_ld_never_zero(client):
     course = json_ld(client.get(programme.get_absolute_url()))["Course"]
     assert "offers" not in course
     assert course["hasCourseInstance"] == [{"@type": "CourseInstance", "courseMode": "full-time"}]
-    partly = make_programme(fee_home=None, fee_international=28000)
+    partly = make_programme(fee_home=None, fee_international=28000, fee_period="full-course")
     offers = json_ld(client.get(partly.get_absolute_url()))["Course"]["offers"]
     assert [o["name"] for o in offers] == ["International fee for the whole course"]
 

@@ -1,7 +1,8 @@
 """The editors' dashboard on the admin index: what is in the catalogue and what needs attention.
 
 A fixed number of queries whatever the catalogue size: status counts (one grouped query per
-model), the verification queue (one count, one sliced list) and recent history (one query).
+model), the verification queue (one count, one sliced list), recent history (one query) and the
+completeness figures of /about/data/ (one aggregate query).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from django.contrib.admin.models import LogEntry
 from django.db.models import Count, F
 from django.urls import reverse
 
+from programmes import selectors
 from programmes.models import Guide, Programme, Status
 
 register = template.Library()
@@ -51,8 +53,13 @@ def editors_dashboard(context):
         .select_related("user", "content_type")
         .order_by("-action_time", "-pk")[:RECENT_SIZE]
     )
+    published, verified, completeness = selectors.catalogue_completeness()
     return {
         "show": True,
+        "completeness": completeness,
+        "published": published,
+        "verified": verified,
+        "missing_url": f"{changelist}?status__exact={Status.PUBLISHED}&missing=",
         "status_rows": [
             {"label": "Programmes", "url": changelist, "cells": _cells(programmes)},
             {

@@ -256,6 +256,11 @@ class Command(BaseCommand):
             fee_home=fee_home,
             fee_international=fee_international,
             fee_year="" if fee_home is None and fee_international is None else "2025/26",
+            # Every fee basis appears (per year, whole course, unstated), without changing the
+            # random sequence the benchmarks were measured on.
+            fee_period=""
+            if fee_home is None and fee_international is None
+            else ("per-year", "full-course", "")[n % 3],
             start_month_mask=months_to_mask(months),
             min_degree=rng.choice(["", DegreeClass.UPPER_SECOND, DegreeClass.LOWER_SECOND]),
             ielts_overall=ielts,
