@@ -421,7 +421,10 @@ class ProgrammeAdmin(EditorialAdmin):
 
         if obj.fee_home is None and obj.fee_international is None:
             return None  # the admin's empty-value dash
-        return f"{gbp(obj.fee_home)} / {gbp(obj.fee_international)}"
+        covers = {"per-year": " per year", "full-course": " whole course"}.get(
+            obj.fee_period, " (period?)"
+        )
+        return f"{gbp(obj.fee_home)} / {gbp(obj.fee_international)}{covers}"
 
     @admin.display(boolean=True, description="needs verification", ordering="verification_overdue")
     def verification_due(self, obj):

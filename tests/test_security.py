@@ -62,6 +62,7 @@ def public_urls(catalogue) -> dict[str, str]:
         "guide_list": reverse("guide_list"),
         "guide_detail": catalogue["guide"].get_absolute_url(),
         "guide_feed": reverse("guide_feed"),
+        "about_data": reverse("about_data"),
         "sitemap": reverse("sitemap"),
         "robots": reverse("robots"),
         "healthz": reverse("healthz"),

@@ -56,6 +56,9 @@ def build_site() -> dict:
         title="Imaging Informatics", university=cardiff, topics=[imaging], fee_home=9000
     )
     make_programme(title="Secret Draft", university=cardiff, status=Status.DRAFT)
+    gone = make_programme(
+        title="Closed Course", university=cardiff, topics=[ml], status=Status.ARCHIVED
+    )
     guide = Guide(
         title="Choosing a master's in health AI",
         slug="choosing",
@@ -68,7 +71,14 @@ def build_site() -> dict:
     guide.save()
     guide.topics.set([ml])
     guide.programmes.set([full, sparse])
-    return {"full": full, "sparse": sparse, "third": third, "guide": guide, "topic": ml}
+    return {
+        "full": full,
+        "sparse": sparse,
+        "third": third,
+        "gone": gone,
+        "guide": guide,
+        "topic": ml,
+    }
 
 
 def page_paths(site: dict) -> dict[str, str]:
@@ -88,8 +98,13 @@ def page_paths(site: dict) -> dict[str, str]:
         "compare-dropped": f"/compare/?p={full.pk}&p=abc",
         "guides": "/guides/",
         "guide": site["guide"].get_absolute_url(),
+        "about-data": "/about/data/",
+        "gone": site["gone"].get_absolute_url(),
         "404": "/no-such-page/",
     }
+
+
+STATUS = {"404": 404, "gone": 410}
 
 
 # ----- axe in a real browser ---------------------------------------------------------------
@@ -108,7 +123,7 @@ def test_axe_finds_no_wcag_violations_on_any_public_page(live_server, page, sett
     checked = []
     for name, path in page_paths(site).items():
         response = page.goto(live_server.url + path)
-        assert response.status == (404 if name == "404" else 200), (name, response.status)
+        assert response.status == STATUS.get(name, 200), (name, response.status)
         results = axe.run(page, options=options)
         checked.append(name)
         violations = results.response["violations"]
@@ -147,13 +162,15 @@ def site(db):
         "compare-dropped",
         "guides",
         "guide",
+        "about-data",
+        "gone",
         "404",
     ],
 )
 def test_public_pages_are_valid_html(client, site, settings, name):
     settings.DEBUG = False
     response = client.get(page_paths(site)[name])
-    assert response.status_code == (404 if name == "404" else 200)
+    assert response.status_code == STATUS.get(name, 200)
     parser = html5lib.HTMLParser(strict=True)
     try:
         parser.parse(response.content, transport_encoding="utf-8")

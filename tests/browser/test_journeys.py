@@ -125,7 +125,7 @@ def test_student_searches_filters_and_compares_with_the_keyboard_only(live_serve
     assert page.locator("article.card").count() == 3
 
     # Open the first result and add it to the compare list from its own page.
-    tab_to(page, page.get_by_role("link", name="MSc Alpha Health AI"))
+    tab_to(page, page.get_by_role("link", name="MSc Alpha Health AI", exact=True))
     page.keyboard.press("Enter")
     page.wait_for_url("**/programmes/edinburgh/**")
     assert page.locator("h1").inner_text() == "MSc Alpha Health AI"
@@ -185,7 +185,7 @@ def test_reader_opens_a_guide_and_follows_a_related_programme(live_server, page)
     page.wait_for_url("**/guides/choosing/")
     assert page.locator("h1").inner_text() == "Choosing a health AI master's"
     related = page.get_by_role("region", name="Related programmes")
-    related.get_by_role("link", name="MSc Beta Health Data Science").click()
+    related.get_by_role("link", name="MSc Beta Health Data Science", exact=True).click()
     page.wait_for_url("**/programmes/leeds/**")
     assert page.locator("h1").inner_text() == "MSc Beta Health Data Science"
 

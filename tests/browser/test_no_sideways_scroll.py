@@ -1,0 +1,35 @@
+"""No page scrolls sideways on a phone (375 px) or a desktop: tables stack or scroll inside
+their own region. Measured in Chromium on the real v2 catalogue."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+
+from programmes.models import Programme
+from tests.browser.conftest import screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PAGE_WIDTH = "() => document.documentElement.scrollWidth"
+
+
+def test_public_pages_never_scroll_sideways(live_server, page):
+    call_command("load_catalogue", verbosity=0)
+    published = list(Programme.objects.published().select_related("university")[:3])
+    manchester = "/programmes/university-of-manchester/health-data-science/"
+    paths = {
+        "universities": "/universities/",
+        "about-data": "/about/data/",
+        "list": "/programmes/?sort=fee_home",
+        "detail": manchester,
+        "gone": "/programmes/university-of-edinburgh/biomedical-ai-cdt-msc-by-research-year/",
+        "university": "/universities/university-of-cambridge/",
+        "compare": "/compare/?" + "&".join(f"p={p.pk}" for p in published),
+        "bad-filter": "/programmes/?max_fee_home=abc",
+    }
+    for name, path in paths.items():
+        page.goto(live_server.url + path)
+        width = page.evaluate(PAGE_WIDTH)
+        assert width <= page.width, f"{path} is {width}px wide at {page.width}px"
+        screenshot(page, f"honest-{name}")
