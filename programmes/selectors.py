@@ -184,6 +184,9 @@ class Fact:
     applies_label: str = ""
 
 
+# A programme whose modes are not recorded may offer either mode: its durations still count.
+_NO_MODES = Q(offers_full_time=False, offers_part_time=False, offers_online=False)
+
 COMPLETENESS_FACTS = [
     Fact("fee_home", "Home fee", Q(fee_home__isnull=False)),
     Fact("fee_international", "International fee", Q(fee_international__isnull=False)),
@@ -198,15 +201,15 @@ COMPLETENESS_FACTS = [
         "duration_full_time_months",
         "Full-time duration",
         Q(duration_full_time_months__isnull=False),
-        Q(offers_full_time=True),
-        "offering full-time study",
+        Q(offers_full_time=True) | _NO_MODES,
+        "offering full-time study, or whose modes are not recorded",
     ),
     Fact(
         "duration_part_time_months",
         "Part-time duration",
         Q(duration_part_time_months__isnull=False),
-        Q(offers_part_time=True),
-        "offering part-time study",
+        Q(offers_part_time=True) | _NO_MODES,
+        "offering part-time study, or whose modes are not recorded",
     ),
     Fact(
         "modes",

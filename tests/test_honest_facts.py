@@ -334,8 +334,12 @@ def test_about_data_shows_live_completeness_figures(client, catalogue):
     assert rows["fee_home"].total == total == 22
     assert rows["start_months"].recorded == published.filter(start_month_mask__gt=0).count()
     assert rows["placement"].recorded == published.exclude(placement=None).count()
-    part_time = published.filter(offers_part_time=True)
+    no_modes = published.filter(offers_full_time=False, offers_part_time=False, offers_online=False)
+    part_time = published.filter(offers_part_time=True) | no_modes
     assert rows["duration_part_time_months"].total == part_time.count()
+    assert rows["duration_part_time_months"].recorded == (
+        part_time.exclude(duration_part_time_months=None).count()
+    )
     assert all(row.verified == 0 for row in rows.values())  # nobody has verified yet
     text = response.text
     assert "3 of 22" in text
