@@ -89,7 +89,12 @@ def rendered_page(view):
                 response = view(request, *args, **kwargs)
             finally:
                 delattr(request, FLAG)
-            if response.status_code != 200 or response.streaming:
+            if response.streaming:
+                return response
+            if response.status_code != 200:
+                # Not cached (e.g. a 410 page), but rendered with placeholders all the same.
+                html = response.content.decode(response.charset)
+                response.content = personalise(request, html)
                 return response
             html = response.content.decode(response.charset)
             try:

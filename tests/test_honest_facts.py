@@ -437,3 +437,10 @@ def test_a_guide_loaded_with_loaddata_shows_its_markdown(client, tmp_path):
     call_command("loaddata", str(fixture), verbosity=0)
     text = client.get("/guides/loaded/").text
     assert '<h2 id="section-loaded-body">Loaded body</h2>' in text
+
+
+def test_gone_page_header_is_filled_in_like_any_other_page(client):
+    gone = make_programme(status=Status.ARCHIVED)
+    text = client.get(gone.get_absolute_url()).text
+    assert "__SHORTLIST_URL__" not in text and "<!--shortlist-count-->" not in text
+    assert "__CSRF_TOKEN__" not in text
