@@ -444,3 +444,28 @@ def test_gone_page_header_is_filled_in_like_any_other_page(client):
     text = client.get(gone.get_absolute_url()).text
     assert "__SHORTLIST_URL__" not in text and "<!--shortlist-count-->" not in text
     assert "__CSRF_TOKEN__" not in text
+
+
+def test_import_reads_fee_period_and_names_a_bad_one(admin_user):
+    from programmes.imports import apply_import, plan_import, read_csv
+    from tests.test_import import good_row, to_csv
+
+    make_university(slug="uni")
+    plan = plan_import(read_csv(to_csv([good_row(fee_period="per-month")])))
+    assert plan.rows[0].action == "error"
+    assert [column for column, _ in plan.rows[0].errors] == ["fee_period"]
+    assert not Programme.objects.exists()
+    apply_import(read_csv(to_csv([good_row(fee_period="per-year")])), user=admin_user)
+    programme = Programme.objects.get(slug="p")
+    assert programme.fee_period == "per-year"
+
+
+def test_import_that_archives_records_the_day(admin_user):
+    from programmes.imports import apply_import, read_csv
+    from tests.test_import import good_row, to_csv
+
+    uni = make_university(slug="uni")
+    make_programme(university=uni, slug="p")
+    apply_import(read_csv(to_csv([good_row(status="archived")])), user=admin_user)
+    programme = Programme.objects.get(slug="p")
+    assert programme.status == Status.ARCHIVED and programme.archived_on is not None
