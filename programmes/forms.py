@@ -4,7 +4,15 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from .models import MONTHS, Guide, Programme, Status, mask_to_months, months_to_mask
+from .models import (
+    MONTHS,
+    FeePeriod,
+    Guide,
+    Programme,
+    Status,
+    mask_to_months,
+    months_to_mask,
+)
 
 
 def fits_field(field, value) -> bool:
@@ -54,6 +62,11 @@ class ProgrammeAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance and self.instance.pk:
             self.initial.setdefault("start_months", mask_to_months(self.instance.start_month_mask))
+        if "fee_period" in self.fields:
+            self.fields["fee_period"].choices = [
+                ("", "Not stated by the source"),
+                *FeePeriod.choices,
+            ]
 
     def clean_source_urls(self):
         value = self.cleaned_data.get("source_urls", "")

@@ -469,3 +469,31 @@ def test_import_that_archives_records_the_day(admin_user):
     apply_import(read_csv(to_csv([good_row(status="archived")])), user=admin_user)
     programme = Programme.objects.get(slug="p")
     assert programme.status == Status.ARCHIVED and programme.archived_on is not None
+
+
+def test_editor_records_a_per_year_fee_and_sees_the_whole_course_figure(admin_client):
+    from tests.test_admin import admin_form_data, change_url
+
+    programme = make_programme(duration_full_time_months=24)
+    page = admin_client.get(change_url(programme))
+    assert "Not stated by the source" in page.text
+    data = admin_form_data(page, fee_home="9250", fee_period="per-year", fee_year="2026/27")
+    assert admin_client.post(change_url(programme), data).status_code == 302
+    programme.refresh_from_db()
+    assert (programme.fee_home, programme.fee_home_course) == (9250, 18500)
+    assert "£9,250 per year (2026/27)" in admin_client.get(programme.get_absolute_url()).text
+    bad = admin_form_data(admin_client.get(change_url(programme)), fee_period="weekly")
+    response = admin_client.post(change_url(programme), bad)
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.text
+
+
+def test_archiving_through_the_change_form_records_the_day(admin_client):
+    from tests.test_admin import admin_form_data, change_url
+
+    programme = make_programme()
+    data = admin_form_data(admin_client.get(change_url(programme)), status="archived")
+    assert admin_client.post(change_url(programme), data).status_code == 302
+    programme.refresh_from_db()
+    assert programme.archived_on is not None
+    assert admin_client.get(programme.get_absolute_url()).status_code == 410
