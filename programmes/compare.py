@@ -195,7 +195,7 @@ BAR_HEIGHT = 16
 BAR_GAP = 4
 PROGRAMME_GAP = 10
 GROUP_HEADER = 30
-VALUE_ROOM = 110
+VALUE_ROOM = 150
 
 
 def build_chart(programmes: list[Programme]) -> Chart:

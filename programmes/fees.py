@@ -51,10 +51,14 @@ class CourseFee:
 
     amount: int | None
     reason: str | None = None  # None when the fee itself is not recorded
+    year: str = ""
 
     @property
     def text(self) -> str | None:
-        return None if self.amount is None else money(self.amount)
+        """The whole-course figure with its academic year, e.g. "£29,000 (2026/27)"."""
+        if self.amount is None:
+            return None
+        return money(self.amount) + (f" ({self.year})" if self.year else "")
 
 
 def course_fee(programme: Programme, kind: str) -> CourseFee:
@@ -62,7 +66,7 @@ def course_fee(programme: Programme, kind: str) -> CourseFee:
     amount = getattr(programme, f"fee_{kind}")
     total = getattr(programme, f"fee_{kind}_course")
     if total is not None:
-        return CourseFee(total)
+        return CourseFee(total, year=programme.fee_year)
     if amount is None:
         return CourseFee(None)
     months = programme.duration_full_time_months
