@@ -72,10 +72,14 @@ def render(body: str) -> Rendered:
     toc_tokens = getattr(converter, "toc_tokens", [])
     headings = sum(1 + len(t.get("children", [])) for t in toc_tokens)
     toc = converter.toc if len(toc_tokens) >= TOC_MIN_HEADINGS else ""
-    words = len(re.findall(r"\w+", body or ""))
     return Rendered(
         html=_sanitise(html),
         toc_html=_sanitise(toc),
-        reading_minutes=max(1, math.ceil(words / WORDS_PER_MINUTE)),
+        reading_minutes=reading_minutes(body),
         heading_count=headings,
     )
+
+
+def reading_minutes(body: str) -> int:
+    words = len(re.findall(r"\w+", body or ""))
+    return max(1, math.ceil(words / WORDS_PER_MINUTE))

@@ -563,6 +563,15 @@ class Guide(TimeStamped):
             return Rendered(self.body_html, self.toc_html, self.reading_minutes, heading_count=0)
         return render(self.body)
 
+    @property
+    def minutes_to_read(self) -> int:
+        """Reading time for the current body (lists load ``body`` and ``rendered_from``)."""
+        from .markdown import reading_minutes
+
+        if self.rendered_from == body_hash(self.body):
+            return self.reading_minutes
+        return reading_minutes(self.body)
+
 
 def body_hash(body: str) -> str:
     return hashlib.sha256(body.encode("utf-8")).hexdigest()

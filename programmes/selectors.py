@@ -125,7 +125,7 @@ def programmes_for_compare(*, ids: list[int]) -> tuple[list[Programme], dict[int
 
 
 def guide_list(*, topic: Topic | None = None) -> QuerySet:
-    qs = Guide.objects.published().defer("body", "body_html", "toc_html")
+    qs = Guide.objects.published().defer("body_html", "toc_html")
     if topic is not None:
         qs = qs.filter(topics=topic)
     return qs.prefetch_related(
@@ -190,11 +190,19 @@ _NO_MODES = Q(offers_full_time=False, offers_part_time=False, offers_online=Fals
 COMPLETENESS_FACTS = [
     Fact("fee_home", "Home fee", Q(fee_home__isnull=False)),
     Fact("fee_international", "International fee", Q(fee_international__isnull=False)),
-    Fact("fee_period", "What the fee covers (per year or whole course)", ~Q(fee_period="")),
+    Fact(
+        "fee_period",
+        "What the fee covers (per year or whole course)",
+        ~Q(fee_period=""),
+        Q(fee_home__isnull=False) | Q(fee_international__isnull=False),
+        "with a fee recorded",
+    ),
     Fact(
         "fee_home_course",
         "Home fee comparable for the whole full-time course",
         Q(fee_home_course__isnull=False),
+        Q(fee_home__isnull=False),
+        "with a home fee recorded",
     ),
     Fact("ielts_overall", "IELTS overall score", Q(ielts_overall__isnull=False)),
     Fact(

@@ -55,6 +55,7 @@ class UniversitySitemap(PortalSitemap):
             University.objects.annotate(
                 latest=Max("programmes__updated", filter=Q(programmes__status="published"))
             )
+            .filter(latest__isnull=False)  # as /universities/: only with a published programme
             .only("slug", "updated")
             .order_by("pk")
         )

@@ -45,7 +45,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "programme_count": Programme.objects.published().count(),
             "guides": list(
                 Guide.objects.published()
-                .only("title", "slug", "reading_minutes", "published_at")
+                .only("title", "slug", "body", "rendered_from", "reading_minutes", "published_at")
                 .order_by("-published_at", "title")[:4]
             ),
         }

@@ -10,7 +10,7 @@ from programmes.models import FeePeriod, Programme, Status, Topic, University
 
 pytestmark = pytest.mark.django_db
 
-V1 = Path(__file__).parent / "fixtures" / "catalogue_v1"
+V1 = Path(__file__).resolve().parents[1] / "programmes" / "data" / "v1"
 EDINBURGH_CDT = "biomedical-ai-cdt-msc-by-research-year"
 NEW_LEADS = {
     ("university-of-leeds", "health-informatics-with-data-science"),
@@ -108,13 +108,13 @@ def test_editor_changes_survive_a_reload():
 
 
 def test_update_brings_unedited_fields_to_the_seed():
-    load()
-    Programme.objects.filter(university__slug="durham-university").update(
-        summary="Old summary", seed_values={}
-    )
+    load("--data-dir", str(V1))
+    Programme.objects.update(seed_values={})  # as the old loader left rows
+    v1_summary = by_slug("university-of-exeter", "health-data-science").summary
     load("--update")
-    durham = by_slug("durham-university", "data-science-health")
-    assert durham.summary.startswith("One-year")
+    exeter = by_slug("university-of-exeter", "health-data-science")
+    assert exeter.summary != v1_summary
+    assert exeter.summary.startswith("University of Exeter MSc in health data science")
 
 
 def test_update_keeps_what_an_editor_changed_since_the_last_load():
@@ -165,26 +165,74 @@ def test_update_from_version_one_reaches_version_two_without_duplicates():
     assert "Programmes: 0 created, 0 updated, 31 unchanged" in load("--update")
 
 
-def test_upgrade_keeps_editors_work():
-    load("--data-dir", str(V1))
+def edit_like_an_editor():
     oxford = Programme.objects.get(university__slug="university-of-oxford")
     oxford.ielts_overall = "7.5"  # recorded by an editor; the seed has no IELTS
+    oxford.start_month_mask = 512  # October, recorded by an editor; the seed has none
     oxford.last_verified = "2026-11-30"
     oxford.save()
     durham = by_slug("durham-university", "data-science-health")
     durham.summary = "An editor's summary."
+    durham.fee_home = 15000
     durham.save()
     bristol = Programme.objects.get(university__slug="university-of-bristol")
     bristol.status = Status.DRAFT  # unpublished by an editor
     bristol.save()
-    load("--update")
-    oxford.refresh_from_db()
-    durham.refresh_from_db()
-    bristol.refresh_from_db()
+    sheffield = Programme.objects.get(university__slug="university-of-sheffield")
+    sheffield.status = Status.PUBLISHED  # published by an editor after checking it
+    sheffield.official_url = "https://www.sheffield.ac.uk/course"
+    sheffield.save()
+
+
+def assert_editors_work_survived():
+    oxford = Programme.objects.get(university__slug="university-of-oxford")
     assert str(oxford.ielts_overall) == "7.5"
+    assert oxford.start_month_names == ["October"]
     assert str(oxford.last_verified) == "2026-11-30"
-    assert durham.summary == "An editor's summary."
+    durham = by_slug("durham-university", "data-science-health")
+    assert (durham.summary, durham.fee_home) == ("An editor's summary.", 15000)
+    assert durham.fee_period == ""  # the fee is kept as one statement with its period
+    bristol = Programme.objects.get(university__slug="university-of-bristol")
     assert bristol.status == Status.DRAFT
+    sheffield = Programme.objects.get(university__slug="university-of-sheffield")
+    assert sheffield.status == Status.PUBLISHED
+    # ...while everything editors did not touch reached version 2.
+    liverpool = by_slug("university-of-liverpool", "health-data-science")
+    assert liverpool.title == "Data Science and Analytics for Health"
+    assert by_slug("university-of-edinburgh", EDINBURGH_CDT).status == Status.ARCHIVED
+    assert by_slug("university-of-manchester", "health-data-science").fee_home == 15800
+
+
+def test_upgrade_keeps_editors_work():
+    load("--data-dir", str(V1))
+    edit_like_an_editor()
+    output = load("--update", "--verbosity", "2")
+    assert_editors_work_survived()
+    assert "kept as editors left them" in output
+    assert Programme.objects.count() == 31
+
+
+def test_upgrade_of_a_database_the_old_loader_wrote_keeps_editors_work():
+    # The old loader kept no record of what it wrote: rows carry an empty seed_values.
+    load("--data-dir", str(V1))
+    Programme.objects.update(seed_values={})
+    edit_like_an_editor()
+    load("--update")
+    assert_editors_work_survived()
+    assert Programme.objects.count() == 31
+
+
+def test_update_is_a_no_op_when_only_kept_fields_differ():
+    load()
+    cdt = by_slug("university-of-edinburgh", EDINBURGH_CDT)
+    cdt.set_status(Status.PUBLISHED)  # an editor brings it back
+    cdt.save()
+    load("--update")
+    before = snapshot()
+    output = load("--update")
+    assert snapshot() == before
+    assert "0 updated" in output
+    assert by_slug("university-of-edinburgh", EDINBURGH_CDT).status == Status.PUBLISHED
 
 
 def test_plain_reload_after_version_one_only_adds_new_rows():

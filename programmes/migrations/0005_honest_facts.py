@@ -29,6 +29,13 @@ def date_published_guides_and_render(apps, schema_editor):
         )
 
 
+def date_archived_programmes(apps, schema_editor):
+    """Programmes archived before archive dates were kept: the day they were last saved."""
+    Programme = apps.get_model("programmes", "Programme")
+    for programme in Programme.objects.filter(status="archived", archived_on__isnull=True):
+        Programme.objects.filter(pk=programme.pk).update(archived_on=programme.updated.date())
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -108,6 +115,7 @@ class Migration(migrations.Migration):
             index=models.Index(fields=['status', 'fee_international_course'], name='programme_status_fee_int_idx'),
         ),
         migrations.RunPython(date_published_guides_and_render, migrations.RunPython.noop),
+        migrations.RunPython(date_archived_programmes, migrations.RunPython.noop),
         migrations.AddConstraint(
             model_name='guide',
             constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'published'), _negated=True), ('published_at__isnull', False), _connector='OR'), name='guide_published_has_date'),

@@ -3,12 +3,14 @@
 Programmes are matched on university + slug, never on the title, so a renamed programme keeps
 its row and its URL. New rows are created with the status the seed gives them. Rows already in
 the database are left as they are unless ``--update`` is given; then each seed field is brought
-up to the seed, except where an editor changed it since the loader last wrote it (each row keeps
-what the loader wrote in ``seed_values``) and except that an empty seed cell (the source did not
-say) never erases a recorded value. ``last_verified`` is only ever set by an editor. Running it
-twice changes nothing.
+up to the seed unless an editor changed it since the loader last wrote it. What the loader last
+wrote is kept on each row (``seed_values``); for rows loaded before that existed, it is the
+shipped version 1 seed (``data/v1/``), which is what the old loader wrote. A fee's amount, year
+and period are kept or updated together. ``last_verified`` is only ever set by an editor.
+Running it twice changes nothing.
 """
 
+from functools import cached_property
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -181,38 +183,52 @@ class Command(BaseCommand):
         if not update:
             stats["kept"] += 1
             return
-        written, kept = [], []
-        for key in differing:
-            last_seed = programme.seed_values.get(key)
-            editor_changed = last_seed is not None and current[key] != last_seed
-            # An empty cell means the source did not say: it never erases a recorded fact.
-            if editor_changed or (wanted[key] == "" and current[key] != ""):
-                kept.append(key)
-            else:
-                written.append(key)
-        for key in written:
-            if key == "topics":
-                continue
-            if key == "status":
-                programme.set_status(row.fields["status"])
-                if programme.status == Status.ARCHIVED:
-                    programme.archived_on = seed.SEED_REVISED
-            else:
-                setattr(programme, key, row.fields[key])
-        programme.seed_values = wanted
-        self._validate(programme, label)
-        programme.save()
-        if "topics" in written:
-            programme.topics.set([topics[s] for s in row.topic_slugs])
+        # What the loader wrote last: stored on the row, or (rows loaded before rows kept it)
+        # the shipped version 1 seed, which is what the old loader wrote.
+        baseline = programme.seed_values or self._v1_baseline.get(
+            (programme.university.name, programme.slug)
+        )
+        edited = {k for k in differing if _editor_changed(k, current, baseline)}
+        # A fee, its year and its period are one statement: keep all of it if any part was edited.
+        if edited & FEE_GROUP:
+            edited |= FEE_GROUP & set(differing)
+        written = [k for k in differing if k not in edited]
+        kept = [k for k in differing if k in edited]
         if written:
+            for key in written:
+                if key == "topics":
+                    continue
+                if key == "status":
+                    programme.set_status(row.fields["status"])
+                    if programme.status == Status.ARCHIVED:
+                        programme.archived_on = seed.SEED_REVISED
+                else:
+                    setattr(programme, key, row.fields[key])
+            programme.seed_values = wanted
+            self._validate(programme, label)
+            programme.save()
+            if "topics" in written:
+                programme.topics.set([topics[s] for s in row.topic_slugs])
             stats["updated"] += 1
         else:
+            # Nothing to write: leave the row (and its "updated" time) alone.
+            if programme.seed_values != wanted:
+                Programme.objects.filter(pk=programme.pk).update(seed_values=wanted)
             stats["unchanged"] += 1
-        if kept:
-            stats["kept"] += 1
-            stats["fields_kept"] += len(kept)
-            if self.verbosity >= 2:
-                self.stdout.write(f"  {label}: kept as editors left them: {', '.join(kept)}")
+        stats["kept"] += 1
+        stats["fields_kept"] += len(kept)
+        if self.verbosity >= 2:
+            self.stdout.write(f"  {label}: kept as editors left them: {', '.join(kept)}")
+
+    @cached_property
+    def _v1_baseline(self) -> dict[tuple[str, str], dict]:
+        return {
+            (row.university_name, row.slug): {
+                **{k: _text(v) for k, v in row.fields.items()},
+                "topics": _topics(row),
+            }
+            for row in seed.read_programmes(seed.DATA_DIR / "v1")
+        }
 
     def _load_guides(self, rows, update: bool) -> dict:
         stats = self._stats()
@@ -243,6 +259,20 @@ class Command(BaseCommand):
             guide.topics.set([topics[s] for s in row.topic_slugs])
             stats["created" if not exists else "updated"] += 1
         return stats
+
+
+FEE_GROUP = {"fee_home", "fee_international", "fee_year", "fee_period"}
+
+
+def _editor_changed(key: str, current: dict, baseline: dict | None) -> bool:
+    """Whether the row's value differs from what the loader last wrote there.
+
+    With no record of what was written (a row the loader never wrote), any recorded value is
+    treated as an editor's: only empty fields are filled from the seed.
+    """
+    if baseline is None or key not in baseline:
+        return current[key] not in ("", "0", "False")
+    return current[key] != baseline[key]
 
 
 def _text(value) -> str:
