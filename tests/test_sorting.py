@@ -49,7 +49,13 @@ def order(client, sort: str | None) -> list[str]:
 EXPECTED = {
     None: ["Alpha@aberdeen", "Alpha@york", "Bravo@york", "Charlie@aberdeen", "Delta@aberdeen"],
     "title": ["Alpha@aberdeen", "Alpha@york", "Bravo@york", "Charlie@aberdeen", "Delta@aberdeen"],
-    "fee_home": ["Alpha@york", "Alpha@aberdeen", "Bravo@york", "Delta@aberdeen", "Charlie@aberdeen"],
+    "fee_home": [
+        "Alpha@york",
+        "Alpha@aberdeen",
+        "Bravo@york",
+        "Delta@aberdeen",
+        "Charlie@aberdeen",
+    ],
     "-fee_home": [
         "Delta@aberdeen",
         "Bravo@york",
@@ -64,7 +70,13 @@ EXPECTED = {
         "Alpha@aberdeen",
         "Alpha@york",
     ],
-    "duration": ["Alpha@york", "Charlie@aberdeen", "Bravo@york", "Alpha@aberdeen", "Delta@aberdeen"],
+    "duration": [
+        "Alpha@york",
+        "Charlie@aberdeen",
+        "Bravo@york",
+        "Alpha@aberdeen",
+        "Delta@aberdeen",
+    ],
     "-verified": [
         "Delta@aberdeen",
         "Bravo@york",
