@@ -5,6 +5,7 @@ cache: bools, floats, duplicates, junk and too many ids are dropped, never shown
 """
 
 import pytest
+from django.test import Client
 
 from tests.factories import make_programme
 
@@ -80,3 +81,45 @@ def test_adding_to_a_tampered_shortlist_keeps_it_clean(client, two):
     with_stored_shortlist(client, [True, first.pk, first.pk, 2.5, 3.0])
     client.post("/shortlist/add/", {"programme": second.pk})
     assert client.session["shortlist"] == [first.pk, second.pk]
+
+
+# ----- what the visitor is told ------------------------------------------------------------
+
+
+def post(client, action: str, programme) -> dict:
+    response = client.post(
+        f"/shortlist/{action}/", {"programme": programme.pk}, headers={"X-Requested-With": "fetch"}
+    )
+    return response.json()
+
+
+def test_each_outcome_says_what_happened(client, two):
+    first, second = two
+    assert post(client, "add", first)["message"] == f"Added {first.full_title} to your shortlist."
+    assert (
+        post(client, "add", first)["message"] == f"{first.full_title} is already in your shortlist."
+    )
+    assert post(client, "remove", second)["message"] == "That programme was not in your shortlist."
+    reply = post(client, "remove", first)
+    assert (reply["message"], reply["ids"]) == ("Removed from your shortlist.", [])
+
+
+def test_large_ids_are_kept(client):
+    # Ids grow past any small bound on a long-lived PostgreSQL database.
+    big = make_programme(pk=10**12, title="Big id")
+    with_stored_shortlist(client, [big.pk])
+    assert compare_redirect(client) == f"/compare/?p={big.pk}"
+
+
+def test_the_header_compare_link_points_at_the_shortlist(client, admin_client, two):
+    first, _ = two
+    link = 'class="compare-link"'
+    for visitor in (client, admin_client):  # a cached page and a freshly rendered one
+        text = visitor.get("/programmes/").text
+        assert '<a href="/compare/" ' + link in text
+    not_found = Client().get("/programmes/no-such/place/")  # rendered fresh, no session yet
+    assert not_found.status_code == 404
+    assert '<a href="/compare/" ' + link in not_found.text
+    with_stored_shortlist(client, [first.pk])
+    text = client.get("/programmes/").text
+    assert f'<a href="/compare/?p={first.pk}" ' + link in text
