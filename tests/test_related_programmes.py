@@ -118,3 +118,76 @@ def test_the_fall_back_fills_up_to_six(client):
         make_programme(title=f"Topic {n}", topics=[topic])
     make_guide(topics=[topic], programmes=[named])
     assert related_on_guide(client) == ["MSc Named"] + [f"MSc Topic {n}" for n in range(5)]
+
+
+# ----- related guides on programme and topic pages -----------------------------------------
+
+
+def guides_on(client, url: str) -> list[str]:
+    text = client.get(url).text
+    if 'id="guides-title"' not in text:
+        return []
+    section = text.split('id="guides-title"', 1)[1].split("</section>", 1)[0]
+    return re.findall(r'<li><a href="[^"]+">([^<]+)</a>', section)
+
+
+def dated_guide(slug: str, day: int, *, topics=(), programmes=()) -> Guide:
+    guide = Guide(
+        title=f"Guide {slug}",
+        slug=slug,
+        summary="Summary.",
+        body="Text.",
+        status=Status.PUBLISHED,
+        published_at=datetime.date(2026, 1, day),
+    )
+    guide.render_body()
+    guide.save()
+    guide.topics.set(topics)
+    guide.programmes.set(programmes)
+    return guide
+
+
+def test_a_programme_page_lists_guides_naming_it_or_its_topics_newest_first(client):
+    topic = make_topic(name="Genomics", slug="genomics")
+    programme = make_programme(title="Subject", topics=[topic])
+    dated_guide("names-it", 5, programmes=[programme])
+    dated_guide("on-topic", 9, topics=[topic])
+    dated_guide("unrelated", 20, topics=[make_topic()])
+    assert guides_on(client, programme.get_absolute_url()) == [
+        "Guide on-topic",
+        "Guide names-it",
+    ]
+
+
+def test_a_topic_page_lists_only_that_topics_guides(client):
+    topic = make_topic(name="Genomics", slug="genomics")
+    make_programme(topics=[topic])
+    dated_guide("older", 2, topics=[topic])
+    dated_guide("newer", 3, topics=[topic])
+    dated_guide("elsewhere", 4, topics=[make_topic()])
+    assert guides_on(client, "/topics/genomics/") == ["Guide newer", "Guide older"]
+
+
+# ----- facet counts ------------------------------------------------------------------------
+
+
+def facet_count(text: str, facet: str, slug: str) -> int:
+    found = re.search(rf'<label for="{facet}-{slug}">[^<]*<span class="count">\((\d+)\)', text)
+    assert found, f"{facet} {slug} not offered"
+    return int(found.group(1))
+
+
+def test_a_chosen_facet_still_counts_its_other_choices(client):
+    genomics = make_topic(name="Genomics", slug="genomics")
+    imaging = make_topic(name="Imaging", slug="imaging")
+    north = make_university(name="North", slug="north")
+    south = make_university(name="South", slug="south")
+    make_programme(university=north, topics=[genomics])
+    make_programme(university=south, topics=[imaging])
+    make_programme(university=south, topics=[imaging, genomics])
+    text = client.get("/programmes/?university=north&topic=genomics").text
+    # Each facet is counted over the *other* filters: choosing North does not hide South.
+    assert facet_count(text, "university", "south") == 1  # South on genomics
+    assert facet_count(text, "university", "north") == 1
+    assert facet_count(text, "topic", "imaging") == 0  # North has no imaging programme
+    assert facet_count(text, "topic", "genomics") == 1
