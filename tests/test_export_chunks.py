@@ -68,3 +68,18 @@ def test_status_all_spanning_several_chunks_adds_the_draft(exporter, big_catalog
     rows = list(csv.DictReader(io.StringIO(body[1:])))
     assert len(rows) == ROWS + 1
     assert [r["status"] for r in rows].count("draft") == 1
+
+
+def test_part_time_study_is_exported(exporter):
+    from tests.factories import make_programme
+
+    make_programme(
+        slug="part-time-only",
+        offers_part_time=True,
+        offers_online=True,
+        duration_part_time_months=36,
+    )
+    body = b"".join(exporter.get("/staff/export/programmes.csv").streaming_content).decode()
+    (row,) = csv.DictReader(io.StringIO(body[1:]))
+    assert (row["modes"], row["duration_part_time_months"]) == ("part-time; online", "36")
+    assert row["duration_full_time_months"] == ""

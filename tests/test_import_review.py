@@ -59,3 +59,22 @@ def test_posting_an_applied_batch_again_writes_nothing(uploaded):
     assert 'value="Apply' not in again.text
     assert "This file has already been applied" in again.text
     assert CatalogueImport.objects.get().status == CatalogueImport.APPLIED
+
+
+def test_the_review_counts_each_action_and_shows_old_and_new_values():
+    uni = make_university(slug="uni")
+    make_programme(university=uni, slug="p", title="Old title", placement=False)
+    alice = editor("alice")
+    rows = [
+        good_row(title="Old title", placement="yes"),
+        good_row(slug="new-1"),
+        good_row(slug="new-2"),
+    ]
+    review_url = upload(alice, to_csv(rows))["Location"]
+    review = alice.get(review_url)
+    assert "2 to create, 1 to update" in review.text
+    assert "<code>placement</code>: no → yes" in review.text
+    # A fact that was not known shows as "empty", never as a word such as "None".
+    assert "<code>duration_full_time_months</code>" not in review.text
+    applied = alice.post(review_url, follow=True)
+    assert "Import applied: 2 created, 1 updated, 0 unchanged." in applied.text
