@@ -1,4 +1,63 @@
+import os
+from urllib.parse import urlsplit
+
 import pytest
+
+
+def _backends() -> dict[str, str]:
+    """What this run really uses, read from Django's settings after they loaded."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    vendor = "postgresql" if "postgresql" in database["ENGINE"] else database["ENGINE"]
+    vendor = vendor.rsplit(".", 1)[-1]
+    where = f"{database.get('HOST') or ''}:{database.get('PORT') or ''}".strip(":")
+    cache = settings.CACHES["default"]
+    cache_name = f"{cache['BACKEND'].rsplit('.', 1)[-1]} {cache.get('LOCATION', '')}".strip()
+    if "redis" not in cache["BACKEND"].lower():
+        cache_name += " (tests use LocMemCache, see _cold_cache)"
+    return {
+        "database": f"{vendor} {where}".strip(),
+        "cache": cache_name,
+        "sessions": settings.SESSION_ENGINE,
+    }
+
+
+def _wrong_backends() -> list[str]:
+    """DATABASE_URL / REDIS_URL set but not what the settings use: a run that proves nothing."""
+    from django.conf import settings
+
+    problems = []
+    database_url = os.environ.get("DATABASE_URL", "").strip()
+    if database_url:
+        wanted = urlsplit(database_url)
+        database = settings.DATABASES["default"]
+        if wanted.scheme.startswith("postgres"):
+            if "postgresql" not in database["ENGINE"]:
+                problems.append(
+                    f"DATABASE_URL is PostgreSQL but the engine is {database['ENGINE']}"
+                )
+            elif (str(database.get("HOST")), str(database.get("PORT"))) != (
+                wanted.hostname,
+                str(wanted.port or 5432),
+            ):
+                problems.append("DATABASE_URL names another PostgreSQL server than the settings")
+    redis_url = os.environ.get("REDIS_URL", "").strip()
+    if redis_url:
+        cache = settings.CACHES["default"]
+        if "redis" not in cache["BACKEND"].lower() or cache.get("LOCATION") != redis_url:
+            problems.append(f"REDIS_URL is set but the cache is {cache['BACKEND']}")
+    return problems
+
+
+def pytest_report_header(config):
+    return ", ".join(f"{name}: {value}" for name, value in _backends().items())
+
+
+def pytest_sessionstart(session):
+    problems = _wrong_backends()
+    if problems:
+        pytest.exit("Backends not in use as configured: " + "; ".join(problems), returncode=3)
 
 
 @pytest.fixture(autouse=True)

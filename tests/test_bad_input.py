@@ -2,7 +2,9 @@
 
 import pytest
 
-from tests.factories import make_programme
+from programmes.models import Nation
+from tests.conftest import titles
+from tests.factories import make_programme, make_university
 
 pytestmark = pytest.mark.django_db
 
@@ -46,12 +48,42 @@ HOSTILE_QUERIES = [
 ]
 
 
-@pytest.mark.parametrize("query", HOSTILE_QUERIES)
+BOTH = ["Highland", "Survivor"]
+# What each hostile query must do: the titles listed, and whether the page says a filter was
+# not applied. A value the form refuses is ignored (everything listed, the error shown); a
+# search for junk text is a real search that finds nothing; a repeated valid value applies once.
+SEARCHED_FOR_JUNK = {"q=%ff%fe", "q=%E0%A4%A", "q=%", "q=%25%5F%5C"}
+NOT_A_FILTER = {q for q in HOSTILE_QUERIES if q.startswith("page=")}
+APPLIED = {"nation=scotland&nation=scotland&nation=scotland": ["Highland"]}
+
+
+def expected_outcome(query: str) -> tuple[list[str], bool]:
+    if query in SEARCHED_FOR_JUNK:
+        return [], False
+    if query in NOT_A_FILTER:
+        return BOTH, False
+    if query in APPLIED:
+        return APPLIED[query], False
+    return BOTH, True  # refused: shown as an error and ignored
+
+
+@pytest.mark.parametrize("query", HOSTILE_QUERIES, ids=lambda q: q[:40])
 def test_hostile_query_strings_never_give_a_server_error(client, query):
-    make_programme(title="Survivor", fee_home=10000)
+    # Whole-course fees and 12 months: the same amounts whichever basis the fee filters use.
+    fees = {"fee_period": "full-course", "duration_full_time_months": 12}
+    make_programme(title="Survivor", fee_home=10000, **fees)
+    make_programme(
+        title="Highland",
+        university=make_university(nation=Nation.SCOTLAND),
+        fee_home=20000,
+        **fees,
+    )
     response = client.get(f"/programmes/?{query}")
     assert response.status_code == 200
     assert "<h1>Programmes</h1>" in response.text
+    listed, refused = expected_outcome(query)
+    assert titles(response) == listed
+    assert ("Some filters were not applied" in response.text) is refused
 
 
 @pytest.mark.parametrize(

@@ -22,10 +22,12 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 from django.contrib.auth.models import Permission, User
-from hypothesis import HealthCheck, given, settings
+from django.test import Client
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from programmes.models import Nation, Status, months_to_mask
+from programmes.shortlist import MAX_SHORTLIST
 from tests.factories import make_programme, make_topic, make_university
 
 pytestmark = pytest.mark.django_db
@@ -236,9 +238,27 @@ def catalogue(settings):
         ),
         make_programme(title="Health Data Science", university=wales, topics=[ml]),
         make_programme(title="Imaging", university=wales, offers_part_time=True, fee_home=12000),
+        # More published programmes than the shortlist holds, so "full" is reached.
+        make_programme(title="Genomic Medicine", university=scot, topics=[genomics]),
+        make_programme(title="Digital Health", university=wales),
+        make_programme(title="Clinical Informatics", university=scot, offers_online=True),
         make_programme(title="Hidden draft", university=scot, status=Status.DRAFT),
     ]
+    assert sum(p.status == Status.PUBLISHED for p in programmes) > MAX_SHORTLIST
     return programmes
+
+
+DRAFT_TITLE = "Hidden draft"
+
+
+def draft_of(catalogue):
+    return next(p for p in catalogue if p.status == Status.DRAFT)
+
+
+def assert_no_draft(response) -> None:
+    """No public page, redirect or JSON reply ever shows the draft."""
+    if not getattr(response, "streaming", False):
+        assert DRAFT_TITLE not in response.content.decode("utf-8", "replace")
 
 
 @pytest.fixture
@@ -253,16 +273,18 @@ def counter():
 # ----- properties ----------------------------------------------------------------------------
 
 
-def test_programme_list_survives_any_query_string(client, catalogue, counter):
+def test_programme_list_survives_any_query_string(catalogue, counter):
     @FUZZ
     @given(query=query_strings(LIST_KEYS))
     def prop(query):
-        check_response(client.get("/programmes/?" + query), counter)
+        response = Client().get("/programmes/?" + query)
+        check_response(response, counter)
+        assert_no_draft(response)
 
     prop()
 
 
-def test_compare_survives_any_query_string(client, catalogue, counter):
+def test_compare_survives_any_query_string(catalogue, counter):
     ids = [str(p.pk) for p in catalogue]
     pid = st.one_of(st.sampled_from(ids), value)
     pairs = st.lists(st.tuples(st.sampled_from(["p", "p", "p", "q", "x"]), pid), max_size=60)
@@ -271,47 +293,88 @@ def test_compare_survives_any_query_string(client, catalogue, counter):
     @given(pairs=pairs, raw=st.booleans())
     def prop(pairs, raw):
         query = "&".join(f"{k}={encode(v, raw)}" for k, v in pairs)
-        check_response(client.get("/compare/?" + query), counter)
+        response = Client().get("/compare/?" + query)
+        check_response(response, counter)
+        assert_no_draft(response)
 
     prop()
 
 
-def test_staff_export_survives_any_query_string(client, catalogue, counter):
+def test_staff_export_survives_any_query_string(catalogue, counter):
     user = User.objects.create_user("fuzz-exporter", password="pw", is_staff=True)
     user.user_permissions.add(Permission.objects.get(codename="export_programme"))
-    client.force_login(user)
 
     @FUZZ
     @given(query=query_strings([*LIST_KEYS, "status", "status"]))
     def prop(query):
+        client = Client()
+        client.force_login(user)
         response = client.get("/staff/export/programmes.csv?" + query)
         check_response(response, counter)
         if response.status_code == 200:
             body = b"".join(response.streaming_content).decode("utf-8")
             assert body.startswith("\ufeffuniversity_slug,")
+            asked = response.wsgi_request.GET.get("status")
+            if asked not in ("draft", "all"):
+                assert DRAFT_TITLE not in body, asked
 
     prop()
 
 
-def _shortlist_property(client, catalogue, counter, path):
+def check_shortlist_reply(response, catalogue, as_fetch: bool) -> None:
+    """A JSON reply has the documented shape; the shortlist never holds a draft or > 4."""
+    draft = draft_of(catalogue)
+    assert_no_draft(response)
+    if as_fetch and response.status_code in (200, 400):
+        reply = response.json()
+        assert set(reply) == {"ok", "message", "count", "ids", "compare_url"}, reply
+        assert isinstance(reply["ok"], bool) and isinstance(reply["message"], str)
+        assert reply["ok"] is (response.status_code == 200)
+        ids = reply["ids"]
+        assert all(type(i) is int for i in ids) and len(set(ids)) == len(ids)
+        assert reply["count"] == len(ids) <= MAX_SHORTLIST
+        assert draft.pk not in ids
+        assert reply["compare_url"] == "/compare/" + (
+            "?" + "&".join(f"p={i}" for i in ids) if ids else ""
+        )
+    stored = response.wsgi_request.session.get("shortlist", [])
+    assert len(stored) <= MAX_SHORTLIST and draft.pk not in stored
+
+
+def _shortlist_property(catalogue, counter, path):
     ids = [str(p.pk) for p in catalogue]
+    draft = str(draft_of(catalogue).pk)
     field = st.sampled_from(["programme", "programme", "next", "csrfmiddlewaretoken", "x"])
     next_value = st.sampled_from(
         ["/programmes/", "https://evil.example/", "//evil.example", "javascript:alert(1)", ""]
     )
     pairs = st.lists(
-        st.tuples(field, st.one_of(st.sampled_from(ids), next_value, value)), max_size=6
+        st.tuples(field, st.one_of(st.sampled_from(ids), st.just(draft), next_value, value)),
+        max_size=6,
     )
+    published = [p.pk for p in catalogue if p.status == Status.PUBLISHED]
 
     @FUZZ
-    @given(pairs=pairs, raw=st.booleans(), as_fetch=st.booleans())
-    def prop(pairs, raw, as_fetch):
+    @given(
+        pairs=pairs,
+        raw=st.booleans(),
+        as_fetch=st.booleans(),
+        # What the visitor already has: empty, some, or a full shortlist.
+        before=st.lists(st.sampled_from(published), unique=True, max_size=MAX_SHORTLIST),
+    )
+    def prop(pairs, raw, as_fetch, before):
+        client = Client()  # each example its own visitor: no order dependence
+        if before:
+            session = client.session
+            session["shortlist"] = before
+            session.save()
         body = "&".join(f"{encode(k, raw)}={encode(v, raw)}" for k, v in pairs)
         headers = {"X-Requested-With": "fetch"} if as_fetch else {}
         response = client.post(
             path, body, content_type="application/x-www-form-urlencoded", headers=headers
         )
         check_response(response, counter)
+        check_shortlist_reply(response, catalogue, as_fetch)
         if response.status_code in (301, 302, 303):
             location = response["Location"]
             target = urlsplit(location)
@@ -323,12 +386,78 @@ def _shortlist_property(client, catalogue, counter, path):
     prop()
 
 
-def test_shortlist_add_survives_any_form_post(client, catalogue, counter):
-    _shortlist_property(client, catalogue, counter, "/shortlist/add/")
+def test_shortlist_sequences_keep_their_invariants(catalogue, counter):
+    """Adds, removes and clears in any order: successful removes, a full list, the draft."""
+    published = [p.pk for p in catalogue if p.status == Status.PUBLISHED]
+    draft = draft_of(catalogue).pk
+    step = st.tuples(
+        st.sampled_from(["add", "add", "remove", "clear"]),
+        # The draft has a branch of its own, so it is tried in most examples.
+        st.one_of(
+            st.sampled_from(published),
+            st.just(draft),
+            st.integers(-3, 10**20).map(str),
+            junk_text,
+        ),
+    )
+
+    @settings(FUZZ, max_examples=max(1, EXAMPLES // 4))
+    @given(
+        steps=st.lists(step, min_size=4, max_size=12),
+        as_fetch=st.booleans(),
+        # Often start full or nearly full, so "full" and successful removes are common.
+        before=st.lists(st.sampled_from(published), unique=True, max_size=MAX_SHORTLIST),
+    )
+    # Always tried, whatever Hypothesis draws: adding to a full list, then removing one.
+    @example(
+        steps=[("add", published[4]), ("remove", published[0]), ("add", published[4])] * 2,
+        as_fetch=True,
+        before=published[:MAX_SHORTLIST],
+    )
+    @example(steps=[("add", draft), ("add", published[0])] * 2, as_fetch=False, before=[])
+    def prop(steps, as_fetch, before):
+        client = Client()
+        if before:
+            session = client.session
+            session["shortlist"] = before
+            session.save()
+        headers = {"X-Requested-With": "fetch"} if as_fetch else {}
+        model: list[int] = list(before)  # what the shortlist should hold
+        for action, programme in steps:
+            response = client.post(
+                f"/shortlist/{action}/", {"programme": programme}, headers=headers
+            )
+            check_response(response, counter)
+            check_shortlist_reply(response, catalogue, as_fetch)
+            try:  # read the way the view reads it (int() accepts " 2", "٢", "1_0")
+                pk = int(str(programme))
+            except ValueError:
+                pk = None
+            ok = True
+            if action == "clear":
+                model = []
+            elif action == "add":
+                ok = pk in published and (pk in model or len(model) < MAX_SHORTLIST)
+                if ok and pk not in model:
+                    model.append(pk)
+            elif action == "remove" and pk in model:
+                model.remove(pk)
+            assert client.session.get("shortlist", []) == model
+            if as_fetch:
+                reply = response.json()
+                assert (reply["ok"], reply["ids"]) == (ok, model), (action, programme, reply)
+            else:
+                assert response.status_code == 302
+
+    prop()
 
 
-def test_shortlist_remove_survives_any_form_post(client, catalogue, counter):
-    _shortlist_property(client, catalogue, counter, "/shortlist/remove/")
+def test_shortlist_add_survives_any_form_post(catalogue, counter):
+    _shortlist_property(catalogue, counter, "/shortlist/add/")
+
+
+def test_shortlist_remove_survives_any_form_post(catalogue, counter):
+    _shortlist_property(catalogue, counter, "/shortlist/remove/")
 
 
 def test_the_html_checker_catches_broken_markup():

@@ -80,7 +80,9 @@ def test_dry_run_reports_creates_and_changes_without_writing(uni):
     update = plan.rows[1]
     assert ("title", "Old title", "New title") in update.changes
     assert ("fee_home_gbp", "8000", "9000") in update.changes
-    assert existing.pk
+    existing.refresh_from_db()
+    assert (existing.title, existing.fee_home) == ("Old title", 8000)
+    assert not Programme.objects.filter(slug="new").exists()
 
 
 def test_apply_writes_everything_and_logs_each_change(uni, superuser):

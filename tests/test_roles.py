@@ -277,6 +277,7 @@ def test_an_editor_edits_verifies_and_publishes_but_cannot_manage_users(client):
     saved = client.post(change_url(programme), admin_form_data(form, fee_home="14500"))
     assert saved.status_code == 302
 
+    before = timezone.localdate()  # the actions may straddle midnight
     verified = client.post(
         "/admin/programmes/programme/",
         {"action": "mark_verified_today", "_selected_action": [programme.pk]},
@@ -294,9 +295,9 @@ def test_an_editor_edits_verifies_and_publishes_but_cannot_manage_users(client):
     programme.refresh_from_db()
     guide.refresh_from_db()
     assert programme.fee_home == 14500
-    assert programme.last_verified == timezone.localdate()
+    assert programme.last_verified in {before, timezone.localdate()}
     assert guide.status == Status.PUBLISHED
-    assert guide.published_at == timezone.localdate()
+    assert guide.published_at in {before, timezone.localdate()}
     assert LogEntry.objects.filter(user=editor, action_flag=CHANGE).count() == 3
 
     assert client.get("/admin/auth/user/").status_code == 403

@@ -219,9 +219,50 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def start_gunicorn(env: dict, log_path) -> tuple[subprocess.Popen, int]:
+    """gunicorn on a free loopback port, its output kept in ``log_path`` for failures.
+
+    The port is free when chosen but another process may take it before gunicorn binds: that
+    start is retried on a new port; any other failure raises with the log.
+    """
+    for _ in range(3):
+        port = free_port()
+        log = open(log_path, "ab")  # noqa: SIM115 - closed below, once gunicorn has stopped
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "portal.wsgi"],
+            cwd=ROOT,
+            env={**env, "GUNICORN_BIND": f"127.0.0.1:{port}"},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        server.log = log
+        deadline = time.monotonic() + 30
+        while server.poll() is None and time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                    return server, port
+            except OSError:
+                time.sleep(0.1)
+        stop_gunicorn(server)
+        output = log_path.read_text(errors="replace")
+        if "Address already in use" not in output:
+            break
+    raise RuntimeError("gunicorn did not start; its log:\n" + output[-4000:])
+
+
+def stop_gunicorn(server: subprocess.Popen) -> None:
+    if server.poll() is None:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=10)
+    server.log.close()
+
+
 def gunicorn_status(tmp_path, forwarded_allow_ips: str, headers: dict) -> int:
     """Start gunicorn in production mode, GET /robots.txt once, return the status code."""
-    port = free_port()
     env = {
         k: v
         for k, v in os.environ.items()
@@ -229,29 +270,14 @@ def gunicorn_status(tmp_path, forwarded_allow_ips: str, headers: dict) -> int:
     }
     env.update(
         PRODUCTION,
-        GUNICORN_BIND=f"127.0.0.1:{port}",
         WEB_CONCURRENCY="1",
         FORWARDED_ALLOW_IPS=forwarded_allow_ips,
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
         DJANGO_CACHE_DIR=str(tmp_path / "cache"),
     )
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "portal.wsgi"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    log_path = tmp_path / "gunicorn.log"
+    server, port = start_gunicorn(env, log_path)
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                    break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise RuntimeError("gunicorn did not start") from None
-                time.sleep(0.1)
 
         class NoRedirect(urllib.request.HTTPRedirectHandler):
             def redirect_request(self, *args, **kwargs):
@@ -267,9 +293,13 @@ def gunicorn_status(tmp_path, forwarded_allow_ips: str, headers: dict) -> int:
                 return response.status
         except urllib.error.HTTPError as error:
             return error.code
+        except OSError as error:
+            raise RuntimeError(
+                f"no answer from gunicorn ({error}); its log:\n"
+                + log_path.read_text(errors="replace")[-4000:]
+            ) from error
     finally:
-        server.terminate()
-        server.wait(timeout=20)
+        stop_gunicorn(server)
 
 
 def test_spoofed_forwarded_proto_from_an_untrusted_address_is_ignored(tmp_path):

@@ -1,0 +1,125 @@
+"""Whatever the session holds under "shortlist", visitors see a clean list of distinct ids.
+
+Session data outlives code versions and can be tampered with where sessions live in a shared
+cache: bools, floats, duplicates, junk and too many ids are dropped, never shown or counted.
+"""
+
+import pytest
+from django.test import Client
+
+from tests.factories import make_programme
+
+pytestmark = pytest.mark.django_db
+
+
+def with_stored_shortlist(client, value):
+    session = client.session
+    session["shortlist"] = value
+    session.save()
+    return client
+
+
+def compare_redirect(client) -> str:
+    response = client.get("/compare/")
+    assert response.status_code == 302
+    return response["Location"]
+
+
+def header_count(client) -> str:
+    text = client.get("/programmes/").text
+    return text.split("data-shortlist-count>", 1)[1].split("<", 1)[0]
+
+
+@pytest.fixture
+def two():
+    # Ids 1-3 go to programmes nobody chose, so a junk value read as 1 or 2 (True, 1.5, 2.9)
+    # cannot pass for a chosen one.
+    for n in range(3):
+        make_programme(title=f"Filler {n}")
+    first, second = make_programme(title="First"), make_programme(title="Second")
+    assert min(first.pk, second.pk) > 3
+    return first, second
+
+
+@pytest.mark.parametrize(
+    "junk",
+    [[True], [False, True], [1.0], [1.5, 2.9], [None], [[1]], [{"id": 1}], ["1e0"], [-1, 0]],
+    ids=repr,
+)
+def test_junk_values_are_dropped(client, two, junk):
+    first, second = two
+    with_stored_shortlist(client, [*junk, first.pk, *junk, second.pk])
+    assert compare_redirect(client) == f"/compare/?p={first.pk}&p={second.pk}"
+    assert header_count(client) == "2"
+
+
+def test_duplicates_count_once(client, two):
+    first, second = two
+    with_stored_shortlist(client, [first.pk, str(first.pk), second.pk, first.pk, second.pk])
+    assert compare_redirect(client) == f"/compare/?p={first.pk}&p={second.pk}"
+    assert header_count(client) == "2"
+
+
+def test_at_most_four_are_kept(client):
+    ids = [make_programme().pk for _ in range(6)]
+    with_stored_shortlist(client, ids)
+    assert compare_redirect(client) == "/compare/?" + "&".join(f"p={i}" for i in ids[:4])
+    assert header_count(client) == "4"
+
+
+@pytest.mark.parametrize("stored", ["12", 12, {"a": 1}, None, [2**63], ["x", "-3"]], ids=repr)
+def test_a_stored_value_that_is_not_a_list_of_ids_is_an_empty_shortlist(client, stored):
+    make_programme()
+    with_stored_shortlist(client, stored)
+    response = client.get("/compare/")
+    assert response.status_code == 200  # nothing to redirect to
+    assert header_count(client) == "0"
+
+
+def test_adding_to_a_tampered_shortlist_keeps_it_clean(client, two):
+    first, second = two
+    with_stored_shortlist(client, [True, first.pk, first.pk, 2.5, 3.0])
+    client.post("/shortlist/add/", {"programme": second.pk})
+    assert client.session["shortlist"] == [first.pk, second.pk]
+
+
+# ----- what the visitor is told ------------------------------------------------------------
+
+
+def post(client, action: str, programme) -> dict:
+    response = client.post(
+        f"/shortlist/{action}/", {"programme": programme.pk}, headers={"X-Requested-With": "fetch"}
+    )
+    return response.json()
+
+
+def test_each_outcome_says_what_happened(client, two):
+    first, second = two
+    assert post(client, "add", first)["message"] == f"Added {first.full_title} to your shortlist."
+    assert (
+        post(client, "add", first)["message"] == f"{first.full_title} is already in your shortlist."
+    )
+    assert post(client, "remove", second)["message"] == "That programme was not in your shortlist."
+    reply = post(client, "remove", first)
+    assert (reply["message"], reply["ids"]) == ("Removed from your shortlist.", [])
+
+
+def test_large_ids_are_kept(client):
+    # Ids grow past any small bound on a long-lived PostgreSQL database.
+    big = make_programme(pk=10**12, title="Big id")
+    with_stored_shortlist(client, [big.pk])
+    assert compare_redirect(client) == f"/compare/?p={big.pk}"
+
+
+def test_the_header_compare_link_points_at_the_shortlist(client, admin_client, two):
+    first, _ = two
+    link = 'class="compare-link"'
+    for visitor in (client, admin_client):  # a cached page and a freshly rendered one
+        text = visitor.get("/programmes/").text
+        assert '<a href="/compare/" ' + link in text
+    not_found = Client().get("/programmes/no-such/place/")  # rendered fresh, no session yet
+    assert not_found.status_code == 404
+    assert '<a href="/compare/" ' + link in not_found.text
+    with_stored_shortlist(client, [first.pk])
+    text = client.get("/programmes/").text
+    assert f'<a href="/compare/?p={first.pk}" ' + link in text
