@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 # Local mode: no configuration needed. Override any of these in the environment.
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test lint fmt install migrate bench load bench-export wrk clean
+.PHONY: run test lint fmt install migrate bench load bench-export bench-extract wrk clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,10 @@ load: install wrk
 # Export rows/s and peak worker memory at 10,000 and 100,000 programmes.
 bench-export: install
 	$(PY) bench/export_bench.py
+
+# Precision and recall of the fact extractor per field over tests/fixtures/extract/ (no network).
+bench-extract: install
+	$(PY) bench/extract_bench.py
 
 # The load generator, from Debian's packages (needs root or sudo on a fresh machine).
 wrk:

@@ -322,6 +322,9 @@ LOGGING = {
     "loggers": {
         # Malformed Host headers are routine noise on the public internet.
         "django.security.DisallowedHost": {"handlers": [], "propagate": False},
+        # django-axes logs a start-up banner on stdout in every process, which would corrupt
+        # the output of commands meant for pipes (extract_facts --json).
+        "axes.apps": {"level": "WARNING"},
     },
 }
 
