@@ -349,3 +349,5 @@ SOURCE_FETCH_MAX_BYTES = env_int("SOURCE_FETCH_MAX_BYTES", 3 * 1024 * 1024)
 SOURCE_FETCH_MIN_INTERVAL = env_int("SOURCE_FETCH_MIN_INTERVAL", 1)
 # check_sources --due reads pages not read for this many days.
 SOURCE_CHECK_DAYS = env_int("SOURCE_CHECK_DAYS", 7)
+# Visitors' "Report a correction": reports accepted from one address per hour.
+CORRECTION_REPORTS_PER_HOUR = env_int("CORRECTION_REPORTS_PER_HOUR", 5)
