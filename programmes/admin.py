@@ -349,7 +349,7 @@ class ProgrammeAdmin(EditorialAdmin):
             "description": "Set “last verified” only after checking the live official page.",
         }),
         ("Editorial", {"fields": ["status", "archived_on", "editors_notes", "created",
-                                  "updated"]}),
+                                  "updated", "seen_values"]}),
     ]  # fmt: skip
 
     def get_urls(self):
