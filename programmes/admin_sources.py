@@ -21,6 +21,7 @@ from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -111,17 +112,10 @@ def _accepted_message(suggestion: Suggestion, programme: Programme) -> str:
 
 @admin.register(Suggestion)
 class SuggestionAdmin(admin.ModelAdmin):
-    list_display = [
-        "programme_link",
-        "field_name",
-        "current",
-        "proposed",
-        "quote_excerpt",
-        "page",
-        "read_at",
-        "origin",
-        "decide",
-    ]
+    # Few, dense columns so the buttons stay on screen at 1280 px beside the filters.
+    # The decision comes right after the values, so it is on screen on a phone too.
+    list_display = ["field_name", "change", "decide", "programme_link", "quote_excerpt", "source"]
+    list_display_links = None  # the columns carry their own links
     list_filter = [DecisionFilter, "origin", "field"]
     list_select_related = ["programme__university", "read"]
     search_fields = ["programme__title", "programme__university__name", "quote", "value"]
@@ -131,6 +125,10 @@ class SuggestionAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("programme__university", "read")
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {"title": "Suggestions to review", **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
 
     def has_add_permission(self, request):
         return False  # suggestions come from pages and visitors, never typed in
@@ -164,34 +162,37 @@ class SuggestionAdmin(admin.ModelAdmin):
     def field_name(self, obj):
         return obj.get_field_display()
 
-    @admin.display(description="current value")
-    def current(self, obj):
-        return current_text(obj.programme, obj.field)
-
-    @admin.display(description="proposed value")
-    def proposed(self, obj):
+    @admin.display(description="current → proposed")
+    def change(self, obj):
         review = reverse("admin:programmes_suggestion_change", args=[obj.pk])
-        return format_html('<a href="{}">{}</a>', review, proposed_text(obj))
+        return format_html(
+            '{} → <a href="{}"><strong>{}</strong></a>',
+            current_text(obj.programme, obj.field),
+            review,
+            proposed_text(obj),
+        )
 
     @admin.display(description="quote")
     def quote_excerpt(self, obj):
         text = obj.quote if len(obj.quote) <= 160 else obj.quote[:157] + "…"
         return format_html("<q>{}</q>", text)
 
-    @admin.display(description="page")
-    def page(self, obj):
-        if not obj.source_url:
-            return "—"
-        return format_html(
-            '<a href="{}" rel="noopener noreferrer nofollow">{}</a>',
-            obj.source_url,
-            obj.source_url if len(obj.source_url) <= 60 else obj.source_url[:57] + "…",
-        )
-
-    @admin.display(description="read", ordering="read__read_at")
-    def read_at(self, obj):
+    @admin.display(description="from", ordering="created")
+    def source(self, obj):
         moment = obj.read.read_at if obj.read else obj.created
-        return moment.strftime("%-d %b %Y %H:%M")
+        when = timezone.localtime(moment).strftime("%-d %b %Y %H:%M")
+        label = "read" if obj.origin == SuggestionOrigin.PAGE else "visitor report"
+        if not obj.source_url:
+            return f"{label}, {when}"
+        shown = obj.source_url.split("://", 1)[-1]
+        shown = shown if len(shown) <= 48 else shown[:45] + "…"
+        return format_html(
+            '<a href="{}" rel="noopener noreferrer nofollow">{}</a><br>{}, {}',
+            obj.source_url,
+            shown,
+            label,
+            when,
+        )
 
     @admin.display(description="decide")
     def decide(self, obj):

@@ -9,6 +9,8 @@ import pytest
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from programmes.models import Programme, Suggestion, SuggestionOrigin, SuggestionStatus
@@ -238,3 +240,28 @@ def test_decisions_need_post(editor):
 
 def test_editors_cannot_add_suggestions_by_hand(editor):
     assert editor.get(reverse("admin:programmes_suggestion_add")).status_code == 403
+
+
+def test_queue_query_count_does_not_grow_with_its_length(editor, django_assert_max_num_queries):
+    programme = make_programme()
+    for n in range(2):
+        suggest(programme, value=str(12000 + n), source_url=f"https://www.example.ac.uk/{n}")
+    with CaptureQueriesContext(connection) as few:
+        assert editor.get(QUEUE).status_code == 200
+    for n in range(2, 30):
+        other = make_programme()
+        suggest(other, value=str(12000 + n), source_url=f"https://www.example.ac.uk/{n}")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert editor.get(QUEUE).status_code == 200
+
+
+def test_dashboard_sources_panel_costs_a_fixed_number_of_queries(editor):
+    programme = make_programme()
+    suggest(programme)
+    with CaptureQueriesContext(connection) as one:
+        editor.get(reverse("admin:index"))
+    for n in range(10):
+        suggest(make_programme(), value=str(13000 + n))
+    with CaptureQueriesContext(connection) as many:
+        editor.get(reverse("admin:index"))
+    assert len(many.captured_queries) == len(one.captured_queries)
