@@ -284,6 +284,17 @@ def _sentences(text: str) -> list[tuple[int, str]]:
     return out
 
 
+def _with_label(lines: list[Line], index: int, quote: str) -> str:
+    """The quote, led by the short label line above it when the line alone says too little
+    ("Start date" / "September" becomes "Start date: September")."""
+    if index == 0 or len(quote) > 60:
+        return quote
+    above = lines[index - 1]
+    if above.row or len(above.text) > 60 or above.text in quote:
+        return quote
+    return f"{above.text.rstrip(':')}: {quote}"
+
+
 def _contexts(lines: list[Line]) -> list[str]:
     """For each line, the heading (or short label line) it sits under."""
     contexts, heading, previous = [], "", ""
@@ -635,7 +646,10 @@ def _ielts(lines: list[Line], contexts: list[str]) -> list[Fact]:
                 if match:
                     score = Decimal(match.group(1))
                     if Decimal(4) <= score <= Decimal(9):
-                        found.setdefault(score, _quote(text, text.find(sentence) + match.start()))
+                        quote = _quote(text, text.find(sentence) + match.start())
+                        if "ielts" not in quote.lower():
+                            quote = _with_label(lines, index, quote)  # "IELTS: Overall 6.5 ..."
+                        found.setdefault(score, quote)
                     break
     if len(found) != 1:
         return []  # none, or several different requirements on one page
@@ -756,7 +770,12 @@ def _durations(lines: list[Line], contexts: list[str]) -> list[Fact]:
                         if p.search(sentence)
                     }
                     mode = named.pop() if len(named) == 1 else None
-                found[mode].setdefault(int(months), _quote(text, text.find(clause)))
+                quote = _quote(text, text.find(clause))
+                if not _DURATION_LABEL.search(quote) and not (
+                    _FULL_TIME.search(quote) or _PART_TIME.search(quote)
+                ):
+                    quote = _with_label(lines, index, quote)
+                found[mode].setdefault(int(months), quote)
     facts = []
     if not found["full-time"] and len(found[None]) == 1 and not found["part-time"]:
         found["full-time"] = found[None]
@@ -865,6 +884,8 @@ def _start_months(lines: list[Line], contexts: list[str]) -> list[Fact]:
                 months.add(number_of[_MONTH_NAMES[match.group(1).lower()]])
             if quote is None:
                 quote = _quote(text, text.find(sentence))
+                if not label_here:
+                    quote = _with_label(lines, index, quote)
     if not months:
         return []
     return [Fact("start_months", [name for number, name in MONTHS if number in months], quote)]

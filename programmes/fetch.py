@@ -173,11 +173,31 @@ def check_url(url: str) -> tuple[httpx.URL, str]:
 # ----- politeness --------------------------------------------------------------------------
 
 
-def _wait_for_turn(host: str) -> None:
-    """At most one request per SOURCE_FETCH_MIN_INTERVAL seconds per host, for all processes."""
+class Deadline:
+    """The page's time limit. Time spent waiting for our own politeness turn is not counted."""
+
+    def __init__(self, seconds: float):
+        self.at = time.monotonic() + seconds
+
+    def remaining(self) -> float:
+        return self.at - time.monotonic()
+
+    def passed(self) -> bool:
+        return time.monotonic() > self.at
+
+    def wait_turn(self, host: str) -> None:
+        self.at += _wait_for_turn(host)
+
+
+def _wait_for_turn(host: str) -> float:
+    """At most one request per SOURCE_FETCH_MIN_INTERVAL seconds per host, for all processes.
+
+    Returns the seconds waited.
+    """
     interval = float(settings.SOURCE_FETCH_MIN_INTERVAL)
     if interval <= 0:
-        return
+        return 0.0
+    started = time.monotonic()
     key = f"fetch:turn:{host}"
     local_key = f"_last_{host}"
     while True:
@@ -194,6 +214,7 @@ def _wait_for_turn(host: str) -> None:
             break
         time.sleep(0.1)
     _local_turns[local_key] = time.monotonic()
+    return time.monotonic() - started
 
 
 _local_turns: dict[str, float] = {}
@@ -229,7 +250,7 @@ class Fetcher:
 
     # -- one HTTP exchange to a vetted address --
 
-    def _request(self, parsed: httpx.URL, address: str, headers: dict, deadline: float):
+    def _request(self, parsed: httpx.URL, address: str, headers: dict, deadline: Deadline):
         # The request goes to the checked address; the name travels in Host and in TLS SNI
         # (certificates are still verified against the name).
         target = parsed.copy_with(host=address.split("%", 1)[0])
@@ -238,7 +259,7 @@ class Fetcher:
         extensions = {}
         if parsed.scheme == "https":
             extensions["sni_hostname"] = name
-        remaining = deadline - time.monotonic()
+        remaining = deadline.remaining()
         if remaining <= 0:
             raise Refused("timeout")
         timeout = httpx.Timeout(min(remaining, 10.0), connect=min(remaining, 5.0))
@@ -255,7 +276,7 @@ class Fetcher:
         except httpx.HTTPError as exc:
             raise Refused("connection", f"could not connect: {exc.__class__.__name__}") from None
 
-    def _read_body(self, response: httpx.Response, deadline: float, limit: int) -> bytes:
+    def _read_body(self, response: httpx.Response, deadline: Deadline, limit: int) -> bytes:
         length = response.headers.get("Content-Length", "")
         if length.isdigit() and int(length) > limit:
             raise Refused("too-large", f"{int(length):,} bytes announced (limit {limit:,})")
@@ -274,7 +295,7 @@ class Fetcher:
             # trickle in; a silent server is cut by the per-read timeout, which never exceeds
             # what was left of the total when the request was sent.
             for chunk in response.iter_raw():
-                if time.monotonic() > deadline:
+                if deadline.passed():
                     raise Refused("timeout", "the page did not arrive within the time limit")
                 raw += len(chunk)
                 if raw > limit:
@@ -300,7 +321,7 @@ class Fetcher:
 
     # -- robots.txt --
 
-    def _robots_for(self, parsed: httpx.URL, deadline: float, result: FetchResult):
+    def _robots_for(self, parsed: httpx.URL, deadline: Deadline, result: FetchResult):
         origin = f"{parsed.scheme}://{parsed.netloc.decode('ascii')}"
         if origin in self._robots:
             return self._robots[origin]
@@ -317,7 +338,7 @@ class Fetcher:
         self._robots[origin] = parser
         return parser
 
-    def _read_robots(self, origin: str, deadline: float, result: FetchResult) -> list[str]:
+    def _read_robots(self, origin: str, deadline: Deadline, result: FetchResult) -> list[str]:
         """robots.txt's lines; a missing file (4xx) allows all, an unreadable one disallows all."""
         disallow_all = ["User-agent: *", "Disallow: /"]
         url = origin + "/robots.txt"
@@ -326,7 +347,7 @@ class Fetcher:
                 parsed, address = check_url(url)
             except Refused:
                 return disallow_all
-            _wait_for_turn(parsed.raw_host.decode("ascii"))
+            deadline.wait_turn(parsed.raw_host.decode("ascii"))
             result.requests += 1
             try:
                 response = self._request(parsed, address, {}, deadline)
@@ -352,7 +373,7 @@ class Fetcher:
 
     def fetch(self, url: str, *, etag: str = "", last_modified: str = "") -> FetchResult:
         result = FetchResult(url=url)
-        deadline = time.monotonic() + self.total_timeout
+        deadline = Deadline(self.total_timeout)
         try:
             self._fetch(url, etag, last_modified, deadline, result)
         except Refused as exc:
@@ -376,7 +397,7 @@ class Fetcher:
                 headers["If-None-Match"] = etag
             if hop == 0 and last_modified:
                 headers["If-Modified-Since"] = last_modified
-            _wait_for_turn(parsed.raw_host.decode("ascii"))
+            deadline.wait_turn(parsed.raw_host.decode("ascii"))
             result.requests += 1
             response = self._request(parsed, address, headers, deadline)
             with closing(response):

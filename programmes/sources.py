@@ -21,6 +21,7 @@ import uuid
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -302,10 +303,14 @@ def claim_next(page_filter: Q, run_started: datetime.datetime, token: str) -> So
     lease = datetime.timedelta(
         seconds=float(settings.SOURCE_FETCH_TIMEOUT) * 2 + LEASE_SLACK_SECONDS
     )
+    skip_locked = connection.features.has_select_for_update_skip_locked
     for _ in range(20):
-        with transaction.atomic():
+        # On SQLite no transaction around the pair: a read that later turns into a write makes
+        # concurrent workers fail with "database is locked" instead of waiting. The conditional
+        # UPDATE alone is atomic there (SQLite has one writer at a time).
+        with transaction.atomic() if skip_locked else nullcontext():
             candidates = _candidates(page_filter, run_started)
-            if connection.features.has_select_for_update_skip_locked:
+            if skip_locked:
                 # Rows another run is claiming right now are skipped, not waited for.
                 candidates = candidates.select_for_update(skip_locked=True, of=("self",))
             page = candidates.first()

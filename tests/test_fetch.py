@@ -287,3 +287,13 @@ def test_check_deploy_warns_when_the_allow_list_is_set_in_production(settings, c
     settings.SOURCE_FETCH_ALLOWED_HOSTS = []
     assert source_fetch_allow_list(None) == []
     call_command("check", "--deploy", "--tag", "security")  # registered: runs without error
+
+
+def test_waiting_for_our_turn_does_not_count_against_the_time_limit(pages, settings):
+    settings.SOURCE_FETCH_MIN_INTERVAL = 1
+    settings.SOURCE_FETCH_TIMEOUT = 1
+    pages.routes["/a"] = Page(HTML)
+    pages.routes["/b"] = Page(HTML)
+    with Fetcher() as fetcher:
+        assert fetcher.fetch(pages.url("/a")).ok  # robots.txt, then /a: a one-second wait
+        assert fetcher.fetch(pages.url("/b")).ok  # waits a second more, still within its limit
