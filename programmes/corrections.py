@@ -114,8 +114,8 @@ def report_correction(
     status = 200
     if request.method == "POST":
         form = CorrectionForm(request.POST)
-        if _over_limit(request):
-            form.is_valid()  # keep what they typed on the page
+        # Only complete reports count towards the limit: a visitor fixing a typo is not refused.
+        if form.is_valid() and _over_limit(request):
             form.add_error(
                 None,
                 "You have sent several reports in the last hour. Please try again later, or "

@@ -195,7 +195,10 @@ def accept(suggestion: Suggestion, *, user, overwrite: bool = False) -> Programm
         if suggestion.year:
             programme.source_refers_to = f"{suggestion.year} entry"
             changed.append("source_refers_to")
-        programme.full_clean()
+        # Validate what this decision changes (rules and constraints on those fields); an old
+        # problem elsewhere in the row must not block it.
+        others = [f.name for f in Programme._meta.concrete_fields if f.name not in changed]
+        programme.full_clean(exclude=others, validate_unique=False)
         programme.save()  # post_save invalidates the public cache
         suggestion.status = SuggestionStatus.ACCEPTED
         suggestion.decided_at = timezone.now()

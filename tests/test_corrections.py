@@ -118,6 +118,8 @@ def test_rate_limit_per_address(client, programme, settings):
     assert response.status_code == 429
     assert "several reports in the last hour" in text_of(response)
     assert Suggestion.objects.count() == 3
+    # Mistakes do not use up the allowance (and are still answered with their messages).
+    assert client.post(form_url(programme), {**GOOD, "value": ""}).status_code == 400
     other = Client(REMOTE_ADDR="192.0.2.77")  # another visitor (no request is sent anywhere)
     assert other.post(form_url(programme), GOOD).status_code == 302
 

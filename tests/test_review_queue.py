@@ -265,3 +265,34 @@ def test_dashboard_sources_panel_costs_a_fixed_number_of_queries(editor):
     with CaptureQueriesContext(connection) as many:
         editor.get(reverse("admin:index"))
     assert len(many.captured_queries) == len(one.captured_queries)
+
+
+def test_a_visitors_free_text_is_not_applied_automatically(editor):
+    programme = make_programme(fee_home=11000)
+    report = suggest(
+        programme,
+        value="£12,500 a year I think",
+        period="",
+        year="",
+        origin=SuggestionOrigin.VISITOR,
+        value_when_made="11000",
+    )
+    response = editor.post(accept_url(report), follow=True)
+    assert "Edit the programme by hand instead" in text_of(response)
+    assert Programme.objects.get(pk=programme.pk).fee_home == 11000
+    assert Suggestion.objects.get(pk=report.pk).status == SuggestionStatus.OPEN
+
+
+def test_a_visitors_clean_value_can_be_accepted(editor):
+    programme = make_programme()
+    report = suggest(programme, field="ielts_overall", value="7.0", origin=SuggestionOrigin.VISITOR)
+    editor.post(accept_url(report))
+    assert str(Programme.objects.get(pk=programme.pk).ielts_overall) == "7.0"
+
+
+def test_a_value_the_catalogue_rules_refuse_is_not_accepted(editor):
+    programme = make_programme()
+    report = suggest(programme, field="ielts_overall", value="6.3", origin=SuggestionOrigin.VISITOR)
+    response = editor.post(accept_url(report), follow=True)
+    assert "Not accepted:" in text_of(response) and "steps of 0.5" in text_of(response)
+    assert Programme.objects.get(pk=programme.pk).ielts_overall is None
