@@ -554,7 +554,7 @@ def _fee_amounts(lines: list[Line], contexts: list[str], page_year: str | None) 
                     mode = _mode(before, after) or _mode(context, "")
                     period = _period(before[-80:] + " " + after[:60], context)
                     year = _year_in(segment, context)
-                if status is None or status == "ruk":
+                if status is None:
                     continue
                 amounts.append(
                     _Amount(
@@ -600,7 +600,14 @@ def _choose_fees(amounts: list[_Amount]) -> list[Fact]:
         period = next(p for p in ("per-year", "full-course", None) if by_period[p])
         group = [a for a in found if a.period == period]
         first = min(group, key=lambda a: a.order)
-        facts.append(Fact(field_name, first.value, first.quote, first.period, first.year))
+        quote = first.quote
+        if field_name == "fee_home_gbp":
+            # Scottish universities charge students from the rest of the UK a fee of their own:
+            # never proposed as the home fee, but shown to the editor beside it, verbatim.
+            rest = [a for a in usable if a.status == "ruk" and _year_key(a.year) == latest]
+            if rest and rest[0].quote not in quote:
+                quote = f"{quote} … {rest[0].quote}"
+        facts.append(Fact(field_name, first.value, quote, first.period, first.year))
     return facts
 
 

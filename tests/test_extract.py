@@ -157,3 +157,14 @@ def test_benchmark_targets_are_met_on_the_labelled_fragments():
     assert summary["fees_precision"] >= 0.95
     assert summary["ielts_precision"] >= 0.95
     assert summary["overall_recall"] >= 0.8
+
+
+def test_rest_of_uk_fees_are_a_note_beside_the_home_fee_never_the_home_fee():
+    facts = extract(
+        "<h3>Tuition fees 2026/27</h3><table><tr><th>Fee status</th><th>Fee</th></tr>"
+        "<tr><td>Scotland</td><td>£11,800</td></tr><tr><td>Rest of UK</td><td>£13,200</td></tr>"
+        "</table>"
+    )
+    assert [(f.field, f.value) for f in facts] == [("fee_home_gbp", 11800)]
+    assert facts[0].quote == "Scotland | Fee: £11,800 … Rest of UK | Fee: £13,200"
+    assert extract("<p>Tuition fee for rest of UK students: £9,250.</p>") == []
