@@ -148,35 +148,42 @@ def _table_lines(table) -> list[Line]:
     return lines
 
 
-def _walk(node, lines: list[Line], buffer: list[str]) -> None:
+def _walk(root, lines: list[Line], buffer: list[str]) -> None:
+    """Depth-first over the tree with an explicit stack: pages nested thousands of levels deep
+    (broken or hostile markup) must not hit Python's recursion limit."""
+
     def flush(heading=False):
         text = _clean("".join(buffer))
         buffer.clear()
         if text:
             lines.append(Line(text, heading=heading))
 
-    for child in node.iter(include_text=True):
-        tag = child.tag
-        if tag == "-text":
-            buffer.append(child.text(deep=False))
-        elif tag in _SKIP_TAGS:
+    _CLOSE = object()
+    stack: list = [(child, None) for child in reversed(list(root.iter(include_text=True)))]
+    while stack:
+        node, marker = stack.pop()
+        if marker is _CLOSE:
+            flush(heading=node)  # here ``node`` holds whether the closed element was a heading
             continue
-        elif tag == "table":
+        tag = node.tag
+        if tag == "-text":
+            buffer.append(node.text(deep=False))
+            continue
+        if tag in _SKIP_TAGS:
+            continue
+        if tag == "table":
             flush()
-            lines.extend(_table_lines(child))
-        elif tag == "br":
+            lines.extend(_table_lines(node))
+            continue
+        if tag == "br":
             flush()
-        elif tag in _HEADING_TAGS:
+            continue
+        children = [(child, None) for child in reversed(list(node.iter(include_text=True)))]
+        if tag in _HEADING_TAGS or tag in _BLOCK_TAGS:
             flush()
-            _walk(child, lines, buffer)
-            flush(heading=True)
-        elif tag in _BLOCK_TAGS:
-            flush()
-            _walk(child, lines, buffer)
-            flush()
-        else:
-            _walk(child, lines, buffer)
-    # Inline text at the end of a block is flushed by the caller.
+            stack.append((tag in _HEADING_TAGS, _CLOSE))
+        stack.extend(children)
+    # Inline text at the end is flushed by the caller.
 
 
 def _looks_like_html(document: str) -> bool:

@@ -58,6 +58,7 @@ REASONS = {
     "too-many-redirects": "more than 5 redirects",
     "redirect-loop": "redirects in a loop",
     "robots": "robots.txt asks robots not to read it",
+    "extract-error": "read, but the extractor failed on it (a bug: see the log)",
 }
 
 

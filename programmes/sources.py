@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import logging
 import threading
 import uuid
 from collections import Counter
@@ -51,6 +52,7 @@ from .models import (
     months_to_mask,
 )
 
+logger = logging.getLogger(__name__)
 LEASE_SLACK_SECONDS = 60
 _MONTH_NUMBER = {name.lower(): number for number, name in MONTHS}
 _YES_NO = {True: "yes", False: "no", None: ""}
@@ -389,11 +391,23 @@ def read_page(page: SourcePage, fetcher: Fetcher) -> PageRead:
     if result.ok and not result.not_modified:
         read.content_hash = hashlib.sha256(result.content).hexdigest()
         read.changed = read.content_hash != page.content_hash
-        read.text = extract.page_text(result.text)[:PAGE_TEXT_MAX]
-        if read.changed:
-            facts = extract.extract(result.text)
+        try:
+            read.text = extract.page_text(result.text)[:PAGE_TEXT_MAX]
+            if read.changed:
+                facts = extract.extract(result.text)
+        except Exception:
+            # A page the extractor chokes on is a bug to fix, not a reason to stop the run.
+            logger.exception("extracting facts from %s failed", page.url)
+            read.reason, read.detail, read.changed, facts = (
+                "extract-error",
+                "see the log",
+                False,
+                [],
+            )
     elif result.not_modified:
         read.content_hash = page.content_hash
+    if read.reason:
+        result.reason = read.reason  # keep the old hash and validators: the next run retries
     with transaction.atomic():
         read.save()
         read.suggestions_made = _suggest(page, read, facts) if facts else 0

@@ -168,3 +168,10 @@ def test_rest_of_uk_fees_are_a_note_beside_the_home_fee_never_the_home_fee():
     assert [(f.field, f.value) for f in facts] == [("fee_home_gbp", 11800)]
     assert facts[0].quote == "Scotland | Fee: £11,800 … Rest of UK | Fee: £13,200"
     assert extract("<p>Tuition fee for rest of UK students: £9,250.</p>") == []
+
+
+def test_deeply_nested_or_broken_markup_is_read_without_crashing():
+    deep = "<div>" * 20000 + "<h3>Fees 2026/27</h3><p>Home £12,000</p>" + "</div>" * 20000
+    assert [(f.field, f.value) for f in extract(deep)] == [("fee_home_gbp", 12000)]
+    assert extract("<table><tr><td><p>£<b>12,000</td></tr></table></i></html><") == []
+    assert extract("\x00\x01 not html at all") == []
