@@ -215,3 +215,23 @@ def test_two_concurrent_runs_read_each_page_once(pages):
     for n in range(12):
         assert pages.requested(f"/p{n}") == 1, n
     assert PageRead.objects.count() == 12
+
+
+def test_an_extractor_failure_is_recorded_and_the_run_goes_on(pages, monkeypatch):
+    from programmes import extract
+
+    pages.routes["/bad"] = Page("<p>breaks the extractor</p>")
+    pages.routes["/course"] = course()
+    programme = make_programme(official_url=pages.url("/bad"), source_urls=pages.url("/course"))
+    real = extract.extract
+
+    def flaky(document):
+        if "breaks the extractor" in document:
+            raise ValueError("boom")
+        return real(document)
+
+    monkeypatch.setattr(extract, "extract", flaky)
+    output = run("--programme", str(programme.pk))
+    assert "failed (extract-error 1)" in output
+    assert SourcePage.objects.get(url=pages.url("/bad")).last_reason == "extract-error"
+    assert Suggestion.objects.count() == 3
