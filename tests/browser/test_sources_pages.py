@@ -96,6 +96,15 @@ def test_review_queue_accepts_in_one_click(live_server, page):
     assert "Accepted: home fee of" in page.content()
     programme.refresh_from_db()
     assert programme.fee_home == 12500
+    # The visitor's report, after someone else changed the field: both values, a choice.
+    report = Suggestion.objects.get(field="ielts_overall")
+    type(programme).objects.filter(pk=programme.pk).update(ielts_overall="6.5")
+    page.goto(live_server.url + reverse("admin:programmes_suggestion_change", args=[report.pk]))
+    assert "This fact changed since the suggestion was made." in page.content()
+    screenshot(page, "suggestion-conflict")
+    page.goto(live_server.url + reverse("admin:programmes_programme_change", args=[programme.pk]))
+    assert "Open suggestions (1)" in page.content()
+    screenshot(page, "programme-sources-panel")
 
 
 def test_correction_form_is_valid_html(client, db):
