@@ -303,15 +303,23 @@ def _with_label(lines: list[Line], index: int, quote: str) -> str:
 
 
 def _contexts(lines: list[Line]) -> list[str]:
-    """For each line, the heading (or short label line) it sits under."""
-    contexts, heading, previous = [], "", ""
+    """For each line, the heading and the short label line it sits under.
+
+    A label ("Tuition Fees", "Start date:") stays in force for the lines after it that carry
+    values, so every item of a list under it is read with it, until the next label or heading.
+    """
+    contexts, heading, label = [], "", ""
     for line in lines:
-        label = previous if len(previous) <= 60 and not _MONEY.search(previous) else ""
         contexts.append(_clean(f"{heading} {label}") if label != heading else heading)
         if line.heading and not line.table_head:
-            heading = line.text[:120]
-        previous = line.text if not (line.row or line.table_head) else previous
+            heading, label = line.text[:120], ""
+        elif not (line.row or line.table_head) and _is_label(line.text):
+            label = line.text
     return contexts
+
+
+def _is_label(text: str) -> bool:
+    return len(text) <= 60 and not _MONEY.search(text) and not text.rstrip().endswith((".", "!"))
 
 
 # Academic years: "2026/27", "2026-27", "2026–2027", "2026 entry", "entry in 2026".
@@ -623,8 +631,8 @@ def _choose_fees(amounts: list[_Amount]) -> list[Fact]:
 _SCORE = r"([4-9](?:\.[05])?)(?![\d.]*\d)"
 _IELTS_OVERALL = [
     re.compile(
-        r"overall(?: band)?(?: score)?(?: of| at)?(?: at least| a minimum of| minimum)?\s*:?\s*"
-        + _SCORE,
+        r"\b(?:overall|total)\b(?: band)?(?: score)?(?: of| at)?"
+        r"(?: at least| a minimum of| minimum)?[\s:|]*(?:score:?\s*)?" + _SCORE,
         re.I,
     ),
     re.compile(_SCORE + r"\s*(?:overall|\(overall\)|in total|total)", re.I),
@@ -663,6 +671,8 @@ def _ielts(lines: list[Line], contexts: list[str]) -> list[Fact]:
                         quote = _quote(text, text.find(sentence) + match.start())
                         if "ielts" not in quote.lower():
                             quote = _with_label(lines, index, quote)  # "IELTS: Overall 6.5 ..."
+                        if "ielts" not in quote.lower() and len(contexts[index]) <= 80:
+                            quote = f"{contexts[index]}: {quote}"  # under an "IELTS" heading
                         found.setdefault(score, quote)
                     break
     if len(found) != 1:
@@ -909,8 +919,8 @@ def _start_months(lines: list[Line], contexts: list[str]) -> list[Fact]:
 
 _DEGREE_CLASS = [
     ("first", re.compile(r"\bfirst[- ]class\b|\b1st class\b", re.I)),
-    ("2:1", re.compile(r"\b2[:.]1\b|\bupper second\b|\bupper 2nd\b|\b2i\b", re.I)),
-    ("2:2", re.compile(r"\b2[:.]2\b|\blower second\b|\blower 2nd\b|\b2ii\b", re.I)),
+    ("2:1", re.compile(r"\b2[:.]1\b|\bupper second\b|\bupper 2nd\b|\b2i\b|\bII[.:]i\b", re.I)),
+    ("2:2", re.compile(r"\b2[:.]2\b|\blower second\b|\blower 2nd\b|\b2ii\b|\bII[.:]ii\b", re.I)),
     ("third", re.compile(r"\bthird[- ]class\b", re.I)),
 ]
 _DEGREE_WORD = re.compile(r"degree|honours|bachelor|undergraduate|\bBSc\b|\bBA\b", re.I)
