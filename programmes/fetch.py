@@ -165,9 +165,9 @@ def check_url(url: str) -> tuple[httpx.URL, str]:
         if refused:
             # Any non-public answer refuses the host: a name that points inside is not a
             # course page, and picking "the public one" invites rebinding games.
-            raise Refused(
-                "refused-address", f"{host} resolves to {refused[0]}, not a public address"
-            )
+            literal = host.strip("[]") == refused[0]
+            where = refused[0] if literal else f"{host} resolves to {refused[0]}, which"
+            raise Refused("refused-address", f"{where} is not a public address")
     return parsed, addresses[0]
 
 
