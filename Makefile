@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 # Local mode: no configuration needed. Override any of these in the environment.
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test lint fmt install migrate bench load bench-export wrk clean mutation
+.PHONY: run test lint fmt install migrate bench load bench-export bench-extract wrk clean mutation
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -65,6 +65,10 @@ mutation: install
 	env -u DATABASE_URL -u REDIS_URL nice -n 10 timeout $(MUTATION_TIMEOUT) \
 		$(VENV)/bin/mutmut run --max-children $(MUTATION_CHILDREN) || echo "mutmut stopped early: unchecked mutants are listed as such"
 	$(PY) bench/mutation_report.py
+
+# Precision and recall of the fact extractor per field over tests/fixtures/extract/ (no network).
+bench-extract: install
+	$(PY) bench/extract_bench.py
 
 # The load generator, from Debian's packages (needs root or sudo on a fresh machine).
 wrk:

@@ -322,7 +322,32 @@ LOGGING = {
     "loggers": {
         # Malformed Host headers are routine noise on the public internet.
         "django.security.DisallowedHost": {"handlers": [], "propagate": False},
+        # django-axes logs a start-up banner on stdout in every process, which would corrupt
+        # the output of commands meant for pipes (extract_facts --json).
+        "axes.apps": {"level": "WARNING"},
+        # One INFO line per request; check_sources reports each page itself.
+        "httpx": {"level": "WARNING"},
     },
 }
 
 PROGRAMMES_PER_PAGE = 20
+
+# ----- reading official pages (programmes/fetch.py, manage.py check_sources) ---------------
+# Hosts exempt from the fetcher's address and port rules. Empty in production: only tests set
+# it (to 127.0.0.1) so fixture pages on loopback can be read. check --deploy warns when set.
+SOURCE_FETCH_ALLOWED_HOSTS = env_list("SOURCE_FETCH_ALLOWED_HOSTS", [])
+SOURCE_FETCH_USER_AGENT = os.environ.get(
+    "SOURCE_FETCH_USER_AGENT",
+    "AIHealthMastersPortal/1.0 (+{}/about/data/; checks course facts for editors)".format(
+        SITE_URL or "https://portal.example.org"
+    ),
+)
+# Seconds for one page in all (connect, redirects, body), and the most bytes read of one page.
+SOURCE_FETCH_TIMEOUT = env_int("SOURCE_FETCH_TIMEOUT", 20)
+SOURCE_FETCH_MAX_BYTES = env_int("SOURCE_FETCH_MAX_BYTES", 3 * 1024 * 1024)
+# At most one request per this many seconds to one host (shared by every process via the cache).
+SOURCE_FETCH_MIN_INTERVAL = env_int("SOURCE_FETCH_MIN_INTERVAL", 1)
+# check_sources --due reads pages not read for this many days.
+SOURCE_CHECK_DAYS = env_int("SOURCE_CHECK_DAYS", 7)
+# Visitors' "Report a correction": reports accepted from one address per hour.
+CORRECTION_REPORTS_PER_HOUR = env_int("CORRECTION_REPORTS_PER_HOUR", 5)

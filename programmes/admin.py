@@ -23,7 +23,7 @@ from django.http import StreamingHttpResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
-from . import admin_import, exports, selectors
+from . import admin_import, admin_sources, exports, selectors
 from .cache import invalidate
 from .forms import GuideAdminForm, InRangeModelMultipleChoiceField, ProgrammeAdminForm, fits_field
 from .models import Guide, Mode, Programme, Status, Topic, University
@@ -367,7 +367,7 @@ class ProgrammeAdmin(EditorialAdmin):
             "description": "Set “last verified” only after checking the live official page.",
         }),
         ("Editorial", {"fields": ["status", "archived_on", "editors_notes", "created",
-                                  "updated"]}),
+                                  "updated", "seen_values"]}),
     ]  # fmt: skip
 
     def get_urls(self):
@@ -405,6 +405,18 @@ class ProgrammeAdmin(EditorialAdmin):
                 )
             )
         )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # Open suggestions and the latest read of each page (programmes/admin_sources.py).
+        extra_context = extra_context or {}
+        programme = (
+            Programme.objects.filter(pk=object_id).first() if str(object_id).isdigit() else None
+        )
+        if programme is not None and request.user.has_perm("programmes.view_suggestion"):
+            panel = admin_sources.programme_panel(programme)
+            panel["can_decide"] = admin_sources._can_decide(request)
+            extra_context["sources_panel"] = panel
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
         # The status field went through the form: record (or clear) the archive date with it.

@@ -74,7 +74,11 @@ def review_view(model_admin, request, batch_id: int):
     rows = imports.read_csv(batch.content.encode("utf-8"))
     if request.method == "POST" and batch.status == CatalogueImport.PENDING:
         try:
-            plan = imports.apply_import(rows, user=request.user)
+            plan = imports.apply_import(
+                rows,
+                user=request.user,
+                overwrite_conflicts=request.POST.get("overwrite_conflicts") == "1",
+            )
         except imports.ImportFileError as exc:
             messages.error(request, f"Nothing was imported: {exc}")
         else:
@@ -83,6 +87,10 @@ def review_view(model_admin, request, batch_id: int):
                 f"{plan.count('create')} created, {plan.count('update')} updated, "
                 f"{plan.count('unchanged')} unchanged"
             )
+            if plan.count("conflict"):
+                batch.summary += (
+                    f", {plan.count('conflict')} not written (changed since the export)"
+                )
             batch.save(update_fields=["status", "summary"])
             messages.success(request, f"Import applied: {batch.summary}.")
             return redirect("admin:programmes_programme_changelist")
@@ -93,6 +101,8 @@ def review_view(model_admin, request, batch_id: int):
         "title": "Check the import before applying it",
         "batch": batch,
         "plan": plan,
-        "counts": {a: plan.count(a) for a in ("create", "update", "unchanged", "error")},
+        "counts": {
+            a: plan.count(a) for a in ("create", "update", "unchanged", "conflict", "error")
+        },
     }
     return TemplateResponse(request, "admin/programmes/import_review.html", context)

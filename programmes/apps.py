@@ -10,7 +10,7 @@ class ProgrammesConfig(AppConfig):
 
         from portal.sqlite import install_unicode_like
 
-        from . import cache
+        from . import cache, checks  # noqa: F401 - registers the system checks
 
         # A signal receiver, against the house rule of explicit calls, because the public pages'
         # cache must be invalidated by *every* write path: the admin, the CSV import,

@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from .edit_conflicts import EditConflictMixin
 from .models import (
     MONTHS,
     FeePeriod,
@@ -45,7 +46,7 @@ class InRangeModelMultipleChoiceField(forms.ModelMultipleChoiceField):
         return super().clean(value)
 
 
-class ProgrammeAdminForm(forms.ModelForm):
+class ProgrammeAdminForm(EditConflictMixin, forms.ModelForm):
     start_months = forms.TypedMultipleChoiceField(
         choices=MONTHS,
         coerce=int,
@@ -67,6 +68,11 @@ class ProgrammeAdminForm(forms.ModelForm):
                 ("", "Not stated by the source"),
                 *FeePeriod.choices,
             ]
+
+    def values_from_instance(self, instance) -> dict:
+        values = super().values_from_instance(instance)
+        values["start_months"] = mask_to_months(instance.start_month_mask)
+        return values
 
     def clean_source_urls(self):
         value = self.cleaned_data.get("source_urls", "")
@@ -97,6 +103,7 @@ class ProgrammeAdminForm(forms.ModelForm):
                     f"{university.name} already has a programme with the slug {slug!r}. "
                     "Choose another slug.",
                 )
+        self.check_edit_conflict(cleaned_data)  # no edit silently lost (edit_conflicts.py)
         return cleaned_data
 
     def save(self, commit=True):

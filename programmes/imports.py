@@ -15,8 +15,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from .exports import IMPORT_COLUMNS, READ_ONLY_COLUMNS, unneutralise
 from .models import MONTHS, Mode, Programme, Topic, University, months_to_mask
@@ -76,11 +78,15 @@ class RowResult:
     number: int  # the line number in the file (the header is line 1)
     university_slug: str
     programme_slug: str
-    action: str = "unchanged"  # "create", "update", "unchanged" or "error"
+    action: str = "unchanged"  # "create", "update", "unchanged", "conflict" or "error"
     changes: list[tuple[str, str, str]] = field(default_factory=list)  # (column, old, new)
     errors: list[tuple[str, str]] = field(default_factory=list)  # (column, message)
     programme: Programme | None = None
     topic_ids: list[int] | None = None
+    # Set when the programme changed after the file was exported (its `updated` cell): what
+    # changed since, and by whom. Such a row is written only when the editor says so.
+    conflict: str = ""
+    conflict_since: datetime.datetime | None = None
 
 
 @dataclass
@@ -211,6 +217,47 @@ def _display(value) -> str:
     return str(value)
 
 
+def _exported_at(raw: str) -> datetime.datetime | None:
+    """The export's `updated` cell (ISO 8601, to the second), or None when absent or unreadable."""
+    raw = raw.strip()
+    if not raw:
+        return None
+    try:
+        value = datetime.datetime.fromisoformat(raw)
+    except ValueError:
+        return None
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value, datetime.UTC)
+    return value
+
+
+def _describe_conflicts(results: list[RowResult]) -> None:
+    """Name who changed each conflicting programme, and when: one query for all of them."""
+    conflicting = [r for r in results if r.action == "conflict"]
+    if not conflicting:
+        return
+    content_type = ContentType.objects.get_for_model(Programme)
+    last: dict[str, LogEntry] = {}
+    entries = (
+        LogEntry.objects.filter(
+            content_type=content_type,
+            object_id__in=[str(r.programme.pk) for r in conflicting],
+        )
+        .select_related("user")
+        .order_by("object_id", "-action_time")
+    )
+    for entry in entries:
+        last.setdefault(entry.object_id, entry)
+    for result in conflicting:
+        entry = last.get(str(result.programme.pk))
+        when = timezone.localtime(result.conflict_since).strftime("%-d %b %Y %H:%M")
+        by = f" by {entry.user.get_username()}" if entry else ""
+        result.conflict = (
+            f"changed on {when}{by}, after this file was exported: its rows would overwrite "
+            "that change"
+        )
+
+
 def plan_import(rows: list[dict[str, str]]) -> ImportPlan:
     """Validate every row against the database as it is now; write nothing."""
     universities = {u.slug: u for u in University.objects.all()}
@@ -289,12 +336,25 @@ def plan_import(rows: list[dict[str, str]]) -> ImportPlan:
             if before_topics != new_topics:
                 result.changes.append(("topics", "; ".join(before_topics), "; ".join(new_topics)))
             result.action = "update" if result.changes else "unchanged"
+            exported = _exported_at(row.get("updated", ""))
+            if (
+                result.changes
+                and exported is not None
+                and current.updated.replace(microsecond=0) > exported
+            ):
+                result.action = "conflict"
+                result.conflict_since = current.updated
+    _describe_conflicts(results)
     return ImportPlan(results)
 
 
-def apply_import(rows: list[dict[str, str]], *, user) -> ImportPlan:
+def apply_import(
+    rows: list[dict[str, str]], *, user, overwrite_conflicts: bool = False
+) -> ImportPlan:
     """Re-validate and write everything in one transaction, or nothing at all.
 
+    Rows whose programme changed after the file was exported ("conflict") are skipped unless
+    ``overwrite_conflicts`` (the editor saw them in the dry run and chose to overwrite).
     Raises ``ImportFileError`` when any row fails, so the caller can show the plan again.
     """
     with transaction.atomic():
@@ -302,6 +362,8 @@ def apply_import(rows: list[dict[str, str]], *, user) -> ImportPlan:
         if not plan.is_valid:
             raise ImportFileError(f"{len(plan.errors)} row(s) have errors; nothing was written.")
         for result in plan.rows:
+            if result.action == "conflict" and overwrite_conflicts:
+                result.action = "update"
             if result.action not in ("create", "update"):
                 continue
             programme = result.programme

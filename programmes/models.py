@@ -603,3 +603,185 @@ class CatalogueImport(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("admin:programmes_programme_import_review", args=[self.pk])
+
+
+# ----- page reads and suggestions (issue 11) -----------------------------------------------
+# Each official or source URL of a programme is a SourcePage, re-read on a schedule by
+# ``check_sources`` (programmes/sources.py). Every read is a PageRead (the last few are kept).
+# Facts found on a read, and corrections visitors report, are Suggestions that an editor accepts
+# or dismisses in the admin; nothing reaches a public page without an editor.
+
+PAGE_READS_KEPT = 5
+PAGE_TEXT_MAX = 100_000
+
+
+class PageKind(models.TextChoices):
+    OFFICIAL = "official", "Official course page"
+    SOURCE = "source", "Source URL"
+
+
+class SourcePage(models.Model):
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="pages")
+    url = models.URLField("URL", max_length=500)
+    kind = models.CharField(max_length=10, choices=PageKind.choices, default=PageKind.SOURCE)
+    created = models.DateTimeField(auto_now_add=True)
+    last_read_at = models.DateTimeField("last read", null=True, blank=True)
+    last_status = models.PositiveSmallIntegerField("last HTTP status", null=True, blank=True)
+    last_reason = models.CharField("last failure", max_length=30, blank=True)
+    content_hash = models.CharField(max_length=64, blank=True)
+    etag = models.CharField("ETag", max_length=200, blank=True)
+    last_modified = models.CharField("Last-Modified", max_length=100, blank=True)
+    changed_at = models.DateTimeField(
+        "content last changed", null=True, blank=True, help_text="When a read found new content."
+    )
+    # A lease: the run that claimed this page to read it, until when. Another run skips it
+    # until the lease ends (a crashed run's claim simply expires).
+    claimed_until = models.DateTimeField(null=True, blank=True, editable=False)
+    claimed_by = models.CharField(max_length=64, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["programme_id", "kind", "url"]
+        verbose_name = "source page"
+        verbose_name_plural = "source pages"
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "url"], name="sourcepage_unique_url"),
+        ]
+        indexes = [
+            # check_sources --due: pages never read, or read longest ago, first.
+            models.Index(fields=["last_read_at"], name="sourcepage_last_read_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.url
+
+    def get_absolute_url(self) -> str:
+        return self.url
+
+
+class PageRead(models.Model):
+    page = models.ForeignKey(SourcePage, on_delete=models.CASCADE, related_name="reads")
+    read_at = models.DateTimeField(default=timezone.now)
+    http_status = models.PositiveSmallIntegerField("HTTP status", null=True, blank=True)
+    final_url = models.URLField("final URL", max_length=500, blank=True)
+    content_hash = models.CharField(max_length=64, blank=True)
+    etag = models.CharField("ETag", max_length=200, blank=True)
+    last_modified = models.CharField("Last-Modified", max_length=100, blank=True)
+    text = models.TextField(blank=True, help_text="The page text as the extractor read it.")
+    reason = models.CharField("failure", max_length=30, blank=True)
+    detail = models.CharField(max_length=300, blank=True)
+    changed = models.BooleanField(
+        default=False, help_text="The content differs from the last read."
+    )
+    suggestions_made = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-read_at", "-pk"]
+        verbose_name = "page read"
+        verbose_name_plural = "page reads"
+        indexes = [
+            # The programme change page: each page's latest reads.
+            models.Index(fields=["page", "-read_at"], name="pageread_page_time_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.page.url} at {self.read_at:%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self) -> str:
+        return self.page.url
+
+    @property
+    def outcome(self) -> str:
+        if self.reason:
+            return f"failed: {self.reason}"
+        if self.http_status == 304 or not self.changed:
+            return "unchanged"
+        return "changed"
+
+
+class SuggestionField(models.TextChoices):
+    # The CSV export's column names, as extract_facts prints them.
+    FEE_HOME = "fee_home_gbp", "Home fee"
+    FEE_INTERNATIONAL = "fee_international_gbp", "International fee"
+    IELTS = "ielts_overall", "IELTS overall"
+    DURATION_FT = "duration_full_time_months", "Full-time duration (months)"
+    DURATION_PT = "duration_part_time_months", "Part-time duration (months)"
+    MODES = "modes", "Study modes"
+    START_MONTHS = "start_months", "Start months"
+    MIN_DEGREE = "min_degree", "Minimum degree"
+    PLACEMENT = "placement", "Placement or industry project"
+    OTHER = "other", "Something else"
+
+
+class SuggestionOrigin(models.TextChoices):
+    PAGE = "page", "Official page"
+    VISITOR = "visitor", "Visitor report"
+
+
+class SuggestionStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    ACCEPTED = "accepted", "Accepted"
+    DISMISSED = "dismissed", "Dismissed"
+    SUPERSEDED = "superseded", "Superseded by a newer read"
+
+
+class SuggestionQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status=SuggestionStatus.OPEN)
+
+
+class Suggestion(models.Model):
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="suggestions")
+    field = models.CharField(max_length=30, choices=SuggestionField.choices)
+    # The proposed value as the CSV export writes it ("12000", "6.5", "full-time; part-time").
+    value = models.CharField("proposed value", max_length=500)
+    period = models.CharField(max_length=12, blank=True, choices=FeePeriod.choices)
+    year = models.CharField("academic year", max_length=20, blank=True)
+    quote = models.TextField(help_text="The words on the page (or the visitor's note).")
+    source_url = models.URLField("page", max_length=500, blank=True)
+    read = models.ForeignKey(
+        PageRead, on_delete=models.SET_NULL, null=True, blank=True, related_name="suggestions"
+    )
+    origin = models.CharField(max_length=10, choices=SuggestionOrigin.choices)
+    # The programme's value when the suggestion was made: accepting refuses to overwrite a
+    # value that changed since (someone else edited it), and says so.
+    value_when_made = models.CharField("value when suggested", max_length=500, blank=True)
+    status = models.CharField(
+        max_length=12, choices=SuggestionStatus.choices, default=SuggestionStatus.OPEN
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reporter_email = models.EmailField("reporter's email", blank=True)
+
+    objects = SuggestionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+        verbose_name = "suggestion"
+        verbose_name_plural = "suggestions"
+        constraints = [
+            # A value read from a page is proposed once: re-runs never duplicate it, and a
+            # dismissed one is never proposed again from the same page.
+            models.UniqueConstraint(
+                fields=["programme", "field", "value", "period", "year", "source_url"],
+                condition=Q(origin="page"),
+                name="suggestion_once_per_page_value",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=SuggestionStatus.values), name="suggestion_status_valid"
+            ),
+        ]
+        indexes = [
+            # The review queue and the dashboard count: open suggestions, oldest first.
+            models.Index(fields=["status", "created"], name="suggestion_status_created_idx"),
+            # A programme's open suggestions on its change page.
+            models.Index(fields=["programme", "status"], name="suggestion_programme_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_field_display()}: {self.value} ({self.programme_id})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:programmes_suggestion_change", args=[self.pk])

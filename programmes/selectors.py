@@ -42,6 +42,18 @@ def facet_counts(*, filterset: ProgrammeFilter) -> dict[str, dict[str, int]]:
     }
 
 
+def published_programme(*, university_slug: str, programme_slug: str) -> Programme:
+    try:
+        return (
+            Programme.objects.published()
+            .select_related("university")
+            .prefetch_related("topics")
+            .get(university__slug=university_slug, slug=programme_slug)
+        )
+    except Programme.DoesNotExist:
+        raise Http404("No published programme at this address.") from None
+
+
 def programme_for_reader(*, university_slug: str, programme_slug: str) -> Programme:
     """A published programme, or an archived one (its page answers 410 Gone). Drafts are 404."""
     try:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import corrections, views
 from .feeds import GuidesFeed
 
 urlpatterns = [
@@ -12,6 +12,11 @@ urlpatterns = [
         "programmes/<slug:university_slug>/<slug:programme_slug>/",
         views.programme_detail,
         name="programme_detail",
+    ),
+    path(
+        "programmes/<slug:university_slug>/<slug:programme_slug>/correction/",
+        corrections.report_correction,
+        name="programme_correction",
     ),
     path("universities/", views.university_list, name="university_list"),
     path("universities/<slug:slug>/", views.university_detail, name="university_detail"),

@@ -87,3 +87,19 @@ def _cold_cache(settings):
 def titles(response) -> list[str]:
     """Programme titles listed on a page, in order."""
     return [p.title for p in response.context["page"].object_list]
+
+
+@pytest.fixture
+def pages(settings):
+    """A fixture web server on 127.0.0.1 that the page reader is allowed to read.
+
+    Only 127.0.0.1 is on the allow-list; politeness delays are off (one test measures them).
+    """
+    from tests.pages_server import PagesServer
+
+    settings.SOURCE_FETCH_ALLOWED_HOSTS = ["127.0.0.1"]
+    settings.SOURCE_FETCH_MIN_INTERVAL = 0
+    settings.SOURCE_FETCH_TIMEOUT = 5
+    server = PagesServer().start()
+    yield server
+    server.stop()

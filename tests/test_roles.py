@@ -77,6 +77,8 @@ def test_setup_roles_creates_both_groups_with_exactly_their_permissions():
         "programmes.delete_programme",
         "programmes.delete_guide",
         "admin.view_logentry",
+        "programmes.view_suggestion",
+        "programmes.change_suggestion",
     }
     assert group_permissions("Staff exporters") == {
         *(f"programmes.view_{m}" for m in CATALOGUE),

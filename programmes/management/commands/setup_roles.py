@@ -27,6 +27,9 @@ ROLES: dict[str, list[str]] = {
         "programmes.delete_guide",
         # Lets editors read the admin history of the catalogue; LogEntry has no admin of its own.
         "admin.view_logentry",
+        # The review queue: read suggestions, accept (with change_programme) or dismiss them.
+        "programmes.view_suggestion",
+        "programmes.change_suggestion",
     ],
     "Staff exporters": [
         *(f"programmes.view_{model}" for model in CATALOGUE_MODELS),
