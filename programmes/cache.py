@@ -114,9 +114,9 @@ def connect_invalidation() -> None:
     ``QuerySet.update()``, ``bulk_update()`` or ``bulk_create()``: code that writes that way (the
     admin's bulk actions, ``seed_synthetic``) calls ``bump_version()`` itself.
     """
-    from .models import Guide, Programme, Topic, University
+    from .models import Guide, Programme, SearchSynonym, Topic, University
 
-    for model in (University, Topic, Programme, Guide):
+    for model in (University, Topic, Programme, Guide, SearchSynonym):
         uid = f"catalogue-cache-{model._meta.label_lower}"
         post_save.connect(invalidate, sender=model, dispatch_uid=f"{uid}-save")
         post_delete.connect(invalidate, sender=model, dispatch_uid=f"{uid}-delete")

@@ -11,16 +11,19 @@ from decimal import Decimal
 
 import django_filters
 from django import forms
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef
 
+from . import search, selectors
 from .models import IELTS_STEPS, MONTHS, Award, Mode, Nation, Programme, Topic, University
 
 MAX_QUERY_LENGTH = 200
-MAX_QUERY_TERMS = 10
+MAX_QUERY_TERMS = search.MAX_QUERY_TERMS
 MAX_FEE = 1_000_000
 IELTS_CHOICES = [(f"{step:.1f}", f"{step:.1f}") for step in IELTS_STEPS if step >= 4]
 
 SORTS = {
+    # Only with a search (``q``); without one the list falls back to DEFAULT_SORT.
+    "relevance": ("Best match (when searching)", [F("search_rank").desc()]),
     "title": ("Title (A–Z)", [F("title").asc(), F("university__name").asc()]),
     "fee_home": ("Home fee (lowest first)", [F("fee_home").asc(nulls_last=True)]),
     "-fee_home": ("Home fee (highest first)", [F("fee_home").desc(nulls_last=True)]),
@@ -35,25 +38,17 @@ SORTS = {
     "-verified": ("Recently verified first", [F("last_verified").desc(nulls_last=True)]),
 }
 DEFAULT_SORT = "title"
+SEARCH_SORT = "relevance"
 
 
 class SearchTermsFilter(django_filters.CharFilter):
-    """Every whitespace-separated term must match the title, university, summary or a topic."""
+    """Full-text search (programmes/search.py): every word, or one of its synonyms, must match
+    the title, university, topics, summary or description; results carry ``search_rank``."""
 
     def filter(self, qs, value):
-        terms = value.split()[:MAX_QUERY_TERMS]
-        for term in terms:
-            topic_match = Programme.topics.through.objects.filter(
-                programme=OuterRef("pk"), topic__name__icontains=term
-            )
-            qs = qs.filter(
-                Q(title__icontains=term)
-                | Q(university__name__icontains=term)
-                | Q(university__short_name__icontains=term)
-                | Q(summary__icontains=term)
-                | Q(Exists(topic_match))
-            )
-        return qs
+        if not value:
+            return qs
+        return selectors.search_programmes(query=value, queryset=qs)
 
 
 class IntegerFilter(django_filters.NumberFilter):
@@ -147,6 +142,10 @@ class ProgrammeFilter(django_filters.FilterSet):
     def __init__(self, data=None, queryset=None, *, options=None, **kwargs):
         if queryset is None:
             queryset = Programme.objects.published()
+        if data is not None and data.get("q", "").strip() and not data.get("sort"):
+            # A search sorts by relevance unless asked otherwise; the form shows that choice.
+            data = data.copy()
+            data["sort"] = SEARCH_SORT
         super().__init__(data, queryset, **kwargs)
         # The template reuses these lists for the facet panels. ``options`` lets the list page
         # pass them from the cache (programmes/cache.py); otherwise one query each.
@@ -187,11 +186,23 @@ class ProgrammeFilter(django_filters.FilterSet):
         return queryset
 
     @property
+    def search_text(self) -> str:
+        """The validated search text ("" without one, or when it was refused)."""
+        if not self.is_bound:
+            return ""
+        self.errors  # noqa: B018 - runs validation so cleaned_data exists
+        return self.form.cleaned_data.get("q") or ""
+
+    @property
     def sort_key(self) -> str:
+        """The sort asked for; with a search and no choice, relevance; never relevance without."""
         if not self.is_bound:
             return DEFAULT_SORT
         self.errors  # noqa: B018 - runs validation so cleaned_data exists
-        return self.form.cleaned_data.get("sort") or DEFAULT_SORT
+        chosen = self.form.cleaned_data.get("sort") or ""
+        if not self.search_text:
+            return DEFAULT_SORT if chosen in ("", SEARCH_SORT) else chosen
+        return chosen or SEARCH_SORT
 
     def ordered_queryset(self):
         """The filtered queryset, sorted by ``sort`` with a stable tie-break."""

@@ -6,11 +6,16 @@ Every public page makes a fixed number of queries whatever the page size: lists 
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from typing import TYPE_CHECKING
+
+from django.db.models import Count, FloatField, Prefetch, Q, QuerySet, Value
 from django.http import Http404
 
-from .filters import ProgrammeFilter
+from . import search
 from .models import Guide, Programme, Topic, University
+
+if TYPE_CHECKING:
+    from .filters import ProgrammeFilter
 
 
 def programme_cards(queryset: QuerySet[Programme]) -> QuerySet[Programme]:
@@ -21,6 +26,27 @@ def programme_cards(queryset: QuerySet[Programme]) -> QuerySet[Programme]:
             Prefetch("topics", queryset=Topic.objects.only("name", "slug").order_by("name"))
         )
         .defer("description", "editors_notes", "source_urls")
+    )
+
+
+def search_programmes(
+    *, query: str | search.SearchQuery, queryset: QuerySet[Programme] | None = None, request=None
+) -> QuerySet[Programme]:
+    """Programmes matching ``query``, annotated with ``search_rank`` (higher is more relevant).
+
+    ``query`` is what the visitor typed (parsed here, synonyms expanded) or an already parsed
+    ``SearchQuery``. A query with no searchable word matches nothing. The match is one indexed
+    join, so any other filter, count or ordering combines with it.
+    """
+    if queryset is None:
+        queryset = Programme.objects.published()
+    if not isinstance(query, search.SearchQuery):
+        query = search.parse(query, search.synonyms(request))
+    if not query:
+        return queryset.none().annotate(search_rank=Value(0.0, output_field=FloatField()))
+    # isnull=False makes the join to the index an INNER JOIN: FTS5 can only MATCH that way.
+    return queryset.filter(search.SearchMatch(query), search_entry__isnull=False).annotate(
+        search_rank=search.SearchScore(query)
     )
 
 
