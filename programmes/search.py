@@ -475,3 +475,89 @@ def connect_indexing() -> None:
     post_save.connect(_topic_saved, sender=Topic, dispatch_uid="search-topic-save")
     pre_delete.connect(_topic_deleting, sender=Topic, dispatch_uid="search-topic-deleting")
     post_delete.connect(_topic_deleted, sender=Topic, dispatch_uid="search-topic-deleted")
+
+
+# ----- "Did you mean …?" -------------------------------------------------------------------
+
+SUGGESTION_CUTOFF = 75  # rapidfuzz ratio (0-100): "edinbrugh" -> "edinburgh" scores 89
+_DISPLAY_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+
+
+def load_vocabulary() -> dict[str, str]:
+    """The catalogue's own words, folded -> as written: published programmes' titles, their
+    universities' names, short names and cities, topics and their "also known as" terms."""
+    from .models import Programme, Topic, University
+
+    texts: list[str] = []
+    published = Programme.objects.published()
+    texts.extend(published.values_list("title", flat=True).distinct())
+    for name, short, city in (
+        University.objects.filter(programmes__in=published)
+        .distinct()
+        .values_list("name", "short_name", "city")
+    ):
+        texts.extend((name, short, city))
+    for name, also in Topic.objects.values_list("name", "also_known_as"):
+        texts.extend((name, also))
+    vocabulary: dict[str, str] = {}
+    for text in texts:
+        for word in _DISPLAY_WORD.findall(unicodedata.normalize("NFKC", text or "")):
+            key = fold(word).replace("'", "").replace("’", "")
+            if len(key) >= PREFIX_MIN_LENGTH and key not in STOP_WORDS:
+                vocabulary.setdefault(key, word)
+    return vocabulary
+
+
+def vocabulary(request=None) -> dict[str, str]:
+    from .cache import cached
+
+    return cached(request, "search-vocabulary", build=load_vocabulary)
+
+
+def suggest(raw: str, *, request=None) -> str | None:
+    """A corrected query built from the catalogue's words, or None when nothing is misspelt."""
+    from rapidfuzz import fuzz, process
+
+    typed = key_words(raw or "")[:MAX_QUERY_TERMS]
+    if not typed:
+        return None
+    known = vocabulary(request)
+    keys = list(known)
+    corrected, changed = [], False
+    for word in typed:
+        if word in known or len(word) < PREFIX_MIN_LENGTH or word.isdigit():
+            corrected.append(known.get(word, word))
+            continue
+        best = process.extractOne(word, keys, scorer=fuzz.ratio, score_cutoff=SUGGESTION_CUTOFF)
+        if best is None:
+            corrected.append(word)
+        else:
+            corrected.append(known[best[0]])
+            changed = True
+    return " ".join(corrected) if changed else None
+
+
+# ----- matching small lists in Python (site search: guides, universities, topics) ----------
+
+
+def _stem(word: str) -> str:
+    for suffix in ("ing", "es", "ed", "s"):
+        if len(word) > len(suffix) + 3 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
+def text_matches(query: SearchQuery, text: str) -> bool:
+    """Whether ``text`` holds every clause of ``query`` (whole words, light stemming, the last
+    word as a prefix): the rules of the programme index, for lists small enough to scan."""
+    if not query:
+        return False
+    present = {_stem(w) for w in words(text)}
+    plain = set(words(text))
+    for position, choices in enumerate(query.clauses):
+        found = any(all(_stem(w) in present for w in term) for term in choices)
+        if not found and query.prefix and position == len(query.clauses) - 1:
+            found = any(w.startswith(choices[0][0]) for w in plain)
+        if not found:
+            return False
+    return True

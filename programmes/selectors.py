@@ -50,6 +50,50 @@ def search_programmes(
     )
 
 
+def site_search(*, text: str, limit: int = 10, request=None) -> dict:
+    """The site search's groups: the best ``limit`` published programmes (and how many match),
+    published guides, universities with published programmes, and topics.
+
+    Programmes come from the full-text index (two queries); guides, universities and topics
+    are few, so they are read whole (three queries), plus the synonyms (cached) and matched in Python by the same rules.
+    """
+    query = search.parse(text, search.synonyms(request))
+    matched = search_programmes(query=query)
+    programmes = list(
+        programme_cards(matched.order_by("-search_rank", "title", "pk"))[:limit]
+    )
+    programme_count = matched.count()
+    guides = [
+        guide
+        for guide in Guide.objects.published()
+        .only("title", "slug", "summary", "body", "published_at", "reading_minutes")
+        .order_by("-published_at", "title")
+        if search.text_matches(query, f"{guide.title} {guide.summary} {guide.body}")
+    ]
+    universities = [
+        university
+        for university in universities_with_counts().filter(published_count__gt=0)
+        if search.text_matches(
+            query, f"{university.name} {university.short_name} {university.city}"
+        )
+    ]
+    topics = [
+        topic
+        for topic in topics_with_counts()
+        if search.text_matches(query, f"{topic.name} {topic.also_known_as} {topic.description}")
+    ]
+    for guide in guides:
+        guide.body = ""  # matched; the page shows the summary, and the cache need not hold it
+    return {
+        "programmes": programmes,
+        "programme_count": programme_count,
+        "guides": guides,
+        "universities": universities,
+        "topics": topics,
+        "total": programme_count + len(guides) + len(universities) + len(topics),
+    }
+
+
 def facet_counts(*, filterset: ProgrammeFilter) -> dict[str, dict[str, int]]:
     """Counts beside each choice of the nation, university and topic filters.
 
