@@ -48,7 +48,10 @@ class SearchTermsFilter(django_filters.CharFilter):
     def filter(self, qs, value):
         if not value:
             return qs
-        return selectors.search_programmes(query=value, queryset=qs)
+        # Parsed once per FilterSet: the list, its count and each facet apply this filter.
+        if getattr(self, "_parsed", (None,))[0] != value:
+            self._parsed = (value, search.parse(value, search.synonyms()))
+        return selectors.search_programmes(query=self._parsed[1], queryset=qs)
 
 
 class IntegerFilter(django_filters.NumberFilter):

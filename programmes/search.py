@@ -116,20 +116,27 @@ def split_terms(value: str) -> list[str]:
 
 def load_synonyms() -> Synonyms:
     """Every synonym group editors manage: topics, search synonyms, university short names."""
+    from django.db.models import CharField, Value
+
     from .models import SearchSynonym, Topic, University
 
-    groups: list[list[str]] = []
-    for name, also in Topic.objects.values_list("name", "also_known_as"):
-        groups.append([name, *split_terms(also)])
-    for (terms,) in SearchSynonym.objects.values_list("terms"):
-        groups.append(split_terms(terms))
-    for name, short in University.objects.exclude(short_name="").values_list("name", "short_name"):
-        groups.append([name, short])
-    return Synonyms.from_terms(groups)
+    # One query: (first term, more terms) from each source.
+    rows = (
+        Topic.objects.order_by()
+        .values_list("name", "also_known_as")
+        .union(
+            SearchSynonym.objects.order_by().values_list(
+                "terms", Value("", output_field=CharField())
+            ),
+            University.objects.order_by().exclude(short_name="").values_list("name", "short_name"),
+            all=True,
+        )
+    )
+    return Synonyms.from_terms([first, *split_terms(more)] for first, more in rows)
 
 
 def synonyms(request=None) -> Synonyms:
-    """The synonym groups, cached under the catalogue version (one query per group source)."""
+    """The synonym groups, cached under the catalogue version (one query to build)."""
     from .cache import cached
 
     return cached(request, "search-synonyms", build=load_synonyms)
