@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-from urllib.parse import urlencode
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import ValidationError

@@ -46,8 +46,46 @@ TABLE = "programmes_search"
 # Words too common to search for. PostgreSQL's ``english`` configuration drops these (and more)
 # from documents and queries; dropping them from queries on both databases keeps results alike.
 STOP_WORDS = frozenset(
-    "a an and are as at be but by for from has have in into is it its of on or s so t than "
-    "that the their there these this to was were which while will with".split()
+    {
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "but",
+        "by",
+        "for",
+        "from",
+        "has",
+        "have",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "of",
+        "on",
+        "or",
+        "s",
+        "so",
+        "t",
+        "than",
+        "that",
+        "the",
+        "their",
+        "there",
+        "these",
+        "this",
+        "to",
+        "was",
+        "were",
+        "which",
+        "while",
+        "will",
+        "with",
+    }
 )
 _WORD = re.compile(r"[^\W_]+")
 _APOSTROPHES = re.compile(r"(?<=\w)['’‘`´](?=\w)")
@@ -120,13 +158,13 @@ def load_synonyms() -> Synonyms:
 
     from .models import SearchSynonym, Topic, University
 
-    # One query: (first term, more terms) from each source.
+    # One query: (a name taken whole, more terms to split) from each source.
     rows = (
         Topic.objects.order_by()
         .values_list("name", "also_known_as")
         .union(
             SearchSynonym.objects.order_by().values_list(
-                "terms", Value("", output_field=CharField())
+                Value("", output_field=CharField()), "terms"
             ),
             University.objects.order_by().exclude(short_name="").values_list("name", "short_name"),
             all=True,
@@ -167,7 +205,9 @@ class SearchQuery:
         parts = []
         for position, choices in enumerate(self.clauses):
             options = [" AND ".join(string(w) for w in term) for term in choices]
-            options = [f"({o})" if len(term) > 1 else o for o, term in zip(options, choices)]
+            options = [
+                f"({o})" if len(term) > 1 else o for o, term in zip(options, choices, strict=True)
+            ]
             if self.prefix and position == len(self.clauses) - 1:
                 options.append(string(choices[0][0]) + "*")
             parts.append("(" + " OR ".join(options) + ")")
@@ -183,7 +223,9 @@ class SearchQuery:
         parts = []
         for position, choices in enumerate(self.clauses):
             options = [" & ".join(w + label for w in term) for term in choices]
-            options = [f"({o})" if len(term) > 1 else o for o, term in zip(options, choices)]
+            options = [
+                f"({o})" if len(term) > 1 else o for o, term in zip(options, choices, strict=True)
+            ]
             if self.prefix and position == len(self.clauses) - 1:
                 options.append(f"{choices[0][0]}:*{weights}")
             parts.append("(" + " | ".join(options) + ")")
@@ -280,7 +322,7 @@ class SearchScore(Func):
         weights = ", ".join(str(w) for w in SQLITE_WEIGHTS)
         # Each IN (...) runs its MATCH once per query, not once per row.
         within = (
-            f"(CASE WHEN {rowid} IN (SELECT s.rowid FROM {TABLE} AS s WHERE s.{TABLE} MATCH %s) "
+            f"(CASE WHEN {rowid} IN (SELECT s.rowid FROM {TABLE} AS s WHERE s.{TABLE} MATCH %s) "  # noqa: S608 - a constant table name; values are parameters
             "THEN 1 ELSE 0 END)"
         )
         # bm25() is lower (more negative) for better matches.
@@ -339,10 +381,10 @@ def document_parts(
 
 
 _SQLITE_INSERT = (
-    f"INSERT INTO {TABLE} (rowid, title, organisation, summary, body) VALUES (%s, %s, %s, %s, %s)"
+    f"INSERT INTO {TABLE} (rowid, title, organisation, summary, body) VALUES (%s, %s, %s, %s, %s)"  # noqa: S608 - a constant table name; values are parameters
 )
 _POSTGRES_UPSERT = (
-    f"INSERT INTO {TABLE} (rowid, {TABLE}) VALUES (%s, "
+    f"INSERT INTO {TABLE} (rowid, {TABLE}) VALUES (%s, "  # noqa: S608 - a constant table name; values are parameters
     "setweight(to_tsvector('english'::regconfig, unaccent(%s)), 'A') || "
     "setweight(to_tsvector('english'::regconfig, unaccent(%s)), 'B') || "
     "setweight(to_tsvector('english'::regconfig, unaccent(%s)), 'C') || "
@@ -371,7 +413,7 @@ def delete_entries(db, ids: list[int]) -> None:
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             marks = ", ".join(["%s"] * len(chunk))
-            cursor.execute(f"DELETE FROM {TABLE} WHERE rowid IN ({marks})", chunk)
+            cursor.execute(f"DELETE FROM {TABLE} WHERE rowid IN ({marks})", chunk)  # noqa: S608 - a constant table name; values are parameters
 
 
 def index_programmes(ids: Iterable[int]) -> None:
@@ -424,7 +466,7 @@ def rebuild_index() -> int:
     from .models import Programme
 
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {TABLE}")
+        cursor.execute(f"DELETE FROM {TABLE}")  # noqa: S608 - a constant table name; values are parameters
     ids = list(Programme.objects.order_by("pk").values_list("pk", flat=True))
     index_programmes(ids)
     return len(ids)

@@ -54,14 +54,13 @@ def site_search(*, text: str, limit: int = 10, request=None) -> dict:
     """The site search's groups: the best ``limit`` published programmes (and how many match),
     published guides, universities with published programmes, and topics.
 
-    Programmes come from the full-text index (two queries); guides, universities and topics
-    are few, so they are read whole (three queries), plus the synonyms (cached) and matched in Python by the same rules.
+    Programmes come from the full-text index (two queries, plus the synonyms, cached); guides,
+    universities and topics are few, so they are read whole (three queries) and matched in
+    Python by the same rules.
     """
     query = search.parse(text, search.synonyms(request))
     matched = search_programmes(query=query)
-    programmes = list(
-        programme_cards(matched.order_by("-search_rank", "title", "pk"))[:limit]
-    )
+    programmes = list(programme_cards(matched.order_by("-search_rank", "title", "pk"))[:limit])
     programme_count = matched.count()
     guides = [
         guide

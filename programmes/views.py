@@ -71,7 +71,9 @@ def programme_list(request: HttpRequest) -> HttpResponse:
         request,
         "programmes/programme_list.html",
         {
-            "search": _search_notes(request, filterset.search_text, listing.count, "programme_list"),
+            "search": _search_notes(
+                request, filterset.search_text, listing.count, "programme_list"
+            ),
             "filter": filterset,
             "form": filterset.form,
             "page": page,
