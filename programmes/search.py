@@ -41,6 +41,7 @@ SQLITE_WEIGHTS = (10.0, 5.0, 2.0, 1.0)
 # ts_rank_cd's weights are given for D, C, B, A.
 POSTGRES_WEIGHTS = "{0.1, 0.2, 0.5, 1.0}"
 PREFIX_MIN_LENGTH = 3
+TITLE_SLACK = 4  # apostrophes, brackets and the like in a title that is otherwise the query
 TABLE = "programmes_search"
 
 # Words too common to search for. PostgreSQL's ``english`` configuration drops these (and more)
@@ -190,6 +191,7 @@ class SearchQuery:
     clauses: tuple[tuple[tuple[str, ...], ...], ...]
     prefix: bool = False  # the last clause's single word also matches as a prefix
     dropped: int = 0  # words left out beyond MAX_QUERY_TERMS
+    typed_length: int = 0  # characters in the words typed (with stop words), spaced
 
     def __bool__(self) -> bool:
         return bool(self.clauses)
@@ -263,7 +265,8 @@ def parse(raw: str, synonym_groups: Synonyms | None = None) -> SearchQuery:
         if choices not in clauses:
             clauses.append(choices)
     prefix = bool(clauses) and last_plain and len(clauses[-1][0][0]) >= PREFIX_MIN_LENGTH
-    return SearchQuery(tuple(clauses), prefix=prefix, dropped=dropped)
+    typed_length = len(" ".join(words(raw or "")))
+    return SearchQuery(tuple(clauses), prefix=prefix, dropped=dropped, typed_length=typed_length)
 
 
 class SearchMatch(Func):
@@ -295,8 +298,10 @@ class SearchScore(Func):
     """The relevance score, higher is better; only valid next to a ``SearchMatch`` filter.
 
     Whole units say where the words matched, the same way on both databases: one for the words
-    as typed, in order, in the title; one for every word in the title; one for every word in
-    the title or the university/topics. So a title match always comes before a summary match.
+    as typed, in order, in the title, and one more when the title is little else (no more than
+    ``TITLE_SLACK`` characters longer); one for every word in the title; one for every word in
+    the title or the university/topics. So a title match always comes before a summary match,
+    and "health data science" lists the programmes of that title first.
     Within a unit, half of the fraction is the engine's own rank (bm25, or ts_rank_cd, with the
     column weights) scaled into [0, 1), and half favours shorter, more specific titles.
     """
@@ -314,10 +319,18 @@ class SearchScore(Func):
         column, column_params = compiler.compile(self.source_expressions[0])
         title, title_params = compiler.compile(self.source_expressions[1])
         shortness = f"(0.5 * 10.0 / (10.0 + LENGTH({title})))"
-        return column, column_params, shortness, title_params
+        # The phrase unit, plus one when the title is hardly longer than what was typed.
+        phrase = (
+            "(CASE WHEN {condition} THEN 1 + "
+            f"(CASE WHEN LENGTH({title}) <= %s THEN 1 ELSE 0 END) ELSE 0 END)"
+        )
+        return column, column_params, shortness, title_params, phrase
+
+    def _phrase_params(self, title_params):
+        return [*title_params, self.query.typed_length + TITLE_SLACK]
 
     def as_sqlite(self, compiler, connection, **extra):
-        column, params, shortness, title_params = self._compile(compiler)
+        column, params, shortness, title_params, phrase = self._compile(compiler)
         rowid = column.rsplit(".", 1)[0] + ".rowid"
         weights = ", ".join(str(w) for w in SQLITE_WEIGHTS)
         # Each IN (...) runs its MATCH once per query, not once per row.
@@ -327,9 +340,13 @@ class SearchScore(Func):
         )
         # bm25() is lower (more negative) for better matches.
         engine = f"(0.5 * -bm25({column}, {weights}) / (1.0 - bm25({column}, {weights})))"
-        sql = f"({within} + {within} + {within} + {engine} + {shortness})"
+        in_title = phrase.format(
+            condition=f"{rowid} IN (SELECT s.rowid FROM {TABLE} AS s WHERE s.{TABLE} MATCH %s)"  # noqa: S608 - a constant table name; values are parameters
+        )
+        sql = f"({in_title} + {within} + {within} + {engine} + {shortness})"
         return sql, [
             self.query.phrase_fts5(),
+            *self._phrase_params(title_params),
             self.query.fts5(("title",)),
             self.query.fts5(("title", "organisation")),
             *params,
@@ -338,7 +355,7 @@ class SearchScore(Func):
         ]
 
     def as_postgresql(self, compiler, connection, **extra):
-        column, params, shortness, title_params = self._compile(compiler)
+        column, params, shortness, title_params, phrase = self._compile(compiler)
         within = f"(CASE WHEN {column} @@ to_tsquery('english'::regconfig, unaccent(%s)) "
         within += "THEN 1 ELSE 0 END)"
         # Normalisation 32 scales the rank into [0, 1): rank / (rank + 1).
@@ -346,10 +363,14 @@ class SearchScore(Func):
             f"(0.5 * ts_rank_cd('{POSTGRES_WEIGHTS}'::float4[], {column}, "
             "to_tsquery('english'::regconfig, unaccent(%s)), 32))"
         )
-        sql = f"({within} + {within} + {within} + {engine} + {shortness})"
+        in_title = phrase.format(
+            condition=f"{column} @@ to_tsquery('english'::regconfig, unaccent(%s))"
+        )
+        sql = f"({in_title} + {within} + {within} + {engine} + {shortness})"
         return sql, [
             *params,
             self.query.phrase_tsquery(),
+            *self._phrase_params(title_params),
             *params,
             self.query.tsquery("A"),
             *params,
@@ -373,9 +394,11 @@ def document_parts(
     topic_names: Iterable[str],
     summary: str,
     description: str,
+    modes: Iterable[str] = (),
 ) -> tuple[str, str, str, str]:
-    """The four weighted parts of a programme's index entry."""
-    organisation = " ".join(p for p in (university_name, short_name, city, award) if p)
+    """The four weighted parts of a programme's index entry (modes as their labels, e.g.
+    "Online / distance", so "online" finds distance courses)."""
+    organisation = " ".join(p for p in (university_name, short_name, city, award, *modes) if p)
     topics = " ".join(sorted(topic_names))
     return (title, f"{organisation} {topics}".strip(), summary or "", description or "")
 
@@ -432,6 +455,9 @@ def index_programmes(ids: Iterable[int]) -> None:
             .only(
                 "title",
                 "award",
+                "offers_full_time",
+                "offers_part_time",
+                "offers_online",
                 "summary",
                 "description",
                 "university__name",
@@ -458,6 +484,7 @@ def programme_document(programme) -> tuple[str, str, str, str]:
         topic_names=[t.name for t in programme.topics.all()],
         summary=programme.summary,
         description=programme.description,
+        modes=programme.modes,
     )
 
 

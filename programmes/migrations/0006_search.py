@@ -76,6 +76,15 @@ def index_existing_programmes(apps, schema_editor):
             topic_names=[t.name for t in programme.topics.all()],
             summary=programme.summary,
             description=programme.description,
+            modes=[
+                label
+                for flag, label in (
+                    (programme.offers_full_time, "Full-time"),
+                    (programme.offers_part_time, "Part-time"),
+                    (programme.offers_online, "Online / distance"),
+                )
+                if flag
+            ],
         )
         rows.append((programme.pk, parts))
         if len(rows) == 1000:
