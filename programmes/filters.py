@@ -75,7 +75,8 @@ class ProgrammeFilter(django_filters.FilterSet):
         label="Search",
         max_length=MAX_QUERY_LENGTH,
         strip=True,
-        help_text="Words in the title, university, summary or topics.",
+        help_text="Words in the title, university, city, topics or description; the last word "
+        "may be the start of a word.",
     )
     university = django_filters.MultipleChoiceFilter(
         field_name="university__slug", label="University"

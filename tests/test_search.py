@@ -386,3 +386,41 @@ def test_site_search_query_count_is_fixed(client, catalogue):
     for n in range(30):
         make_programme(title=f"Health Data Science {n}")
     assert count_queries(client, "/search/", {"q": "health data"}) == first
+
+
+# ----- parity: the same order on SQLite and PostgreSQL --------------------------------------
+
+
+def test_the_same_query_gives_the_same_order_on_both_databases(client):
+    genomic = make_topic(name="Genomic medicine", slug="genomic-medicine")
+    make_programme(title="Population Health", summary="Includes genomic medicine.")
+    make_programme(title="Clinical Studies", topics=[genomic])
+    make_programme(title="Medicine with Genomic Data")
+    make_programme(title="Genomic Medicine and Data Science")
+    make_programme(title="Genomic Medicine")
+    make_programme(title="Unrelated")
+    assert found(client, "genomic medicine") == [
+        "Genomic Medicine",  # the title is the search
+        "Genomic Medicine and Data Science",  # the words as typed, in the title
+        "Medicine with Genomic Data",  # every word in the title
+        "Clinical Studies",  # in its topics
+        "Population Health",  # in its summary only
+    ]
+
+
+def test_online_finds_distance_courses(client, catalogue):
+    make_programme(title="Remote Analytics", offers_online=True)
+    assert found(client, "online") == ["Remote Analytics"]
+
+
+def test_a_bulk_publish_makes_a_draft_findable(admin_client, catalogue):
+    from django.urls import reverse
+
+    draft = make_programme(title="Pathogen Genomics", status=Status.DRAFT)
+    assert found(admin_client, "pathogen") == []
+    response = admin_client.post(
+        reverse("admin:programmes_programme_changelist"),
+        {"action": "publish", "_selected_action": [draft.pk]},
+    )
+    assert response.status_code == 302
+    assert found(admin_client, "pathogen genomics") == ["Pathogen Genomics"]
