@@ -602,14 +602,15 @@ class ProgrammeSearch(models.Model):
     """A programme's full-text index entry (read-only here: see programmes/search.py).
 
     Created by migration 0006 as an FTS5 virtual table on SQLite and as a table with a tsvector
-    and a GIN index on PostgreSQL. On both, ``rowid`` is the programme id and the column named
-    like the table is what a MATCH / ``@@`` applies to (FTS5's hidden column; the tsvector).
+    and a GIN index on PostgreSQL. On both, ``programme_id`` is the programme id and the column
+    named like the table is what a MATCH / ``@@`` applies to (FTS5's hidden column; the
+    tsvector).
     """
 
     programme = models.OneToOneField(
         Programme,
         primary_key=True,
-        db_column="rowid",
+        db_column="programme_id",
         on_delete=models.CASCADE,  # deleting a programme through the ORM deletes its entry
         db_constraint=False,
         related_name="search_entry",

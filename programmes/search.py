@@ -1,12 +1,13 @@
 """Full-text search over programmes: one interface over SQLite FTS5 and PostgreSQL.
 
-The index is one table, ``programmes_search``, keyed by the programme id (``rowid``), created by
+The index is one table, ``programmes_search``, keyed by the programme id, created by
 migration 0006 in the form each database needs (the model ``ProgrammeSearch`` lets the ORM join
 it):
 
-- SQLite: an FTS5 virtual table with four columns (title; university, short name, city, award
-  and topics; summary; description), tokenised with ``porter unicode61 remove_diacritics 2`` and
-  ranked with ``bm25`` using the column weights in ``SQLITE_WEIGHTS``.
+- SQLite: an FTS5 virtual table with four searched columns (title; university, short name,
+  city, award, modes and topics; summary; description) and the programme id, tokenised with
+  ``porter unicode61 remove_diacritics 2`` and ranked with ``bm25`` using the column weights
+  in ``SQLITE_WEIGHTS``.
 - PostgreSQL: a stored ``tsvector`` (the same four parts as weights A–D, ``unaccent`` then the
   ``english`` configuration) under a GIN index, ranked with ``ts_rank_cd``.
 
@@ -37,7 +38,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 
 MAX_QUERY_TERMS = 10
 # Column weights: a title match counts most, then the university/topics, summary, description.
-SQLITE_WEIGHTS = (10.0, 5.0, 2.0, 1.0)
+SQLITE_WEIGHTS = (0.0, 10.0, 5.0, 2.0, 1.0)  # programme_id (not searched), then the four
 # ts_rank_cd's weights are given for D, C, B, A.
 POSTGRES_WEIGHTS = "{0.1, 0.2, 0.5, 1.0}"
 PREFIX_MIN_LENGTH = 3
@@ -404,15 +405,16 @@ def document_parts(
 
 
 _SQLITE_INSERT = (
-    f"INSERT INTO {TABLE} (rowid, title, organisation, summary, body) VALUES (%s, %s, %s, %s, %s)"  # noqa: S608 - a constant table name; values are parameters
+    f"INSERT INTO {TABLE} (rowid, programme_id, title, organisation, summary, body) "  # noqa: S608 - a constant table name; values are parameters
+    "VALUES (%s, %s, %s, %s, %s, %s)"
 )
 _POSTGRES_UPSERT = (
-    f"INSERT INTO {TABLE} (rowid, {TABLE}) VALUES (%s, "  # noqa: S608 - a constant table name; values are parameters
+    f"INSERT INTO {TABLE} (programme_id, {TABLE}) VALUES (%s, "  # noqa: S608 - a constant table name; values are parameters
     "setweight(to_tsvector('english'::regconfig, unaccent(%s)), 'A') || "
     "setweight(to_tsvector('english'::regconfig, unaccent(%s)), 'B') || "
     "setweight(to_tsvector('english'::regconfig, unaccent(%s)), 'C') || "
     "setweight(to_tsvector('english'::regconfig, unaccent(%s)), 'D')) "
-    f"ON CONFLICT (rowid) DO UPDATE SET {TABLE} = EXCLUDED.{TABLE}"
+    f"ON CONFLICT (programme_id) DO UPDATE SET {TABLE} = EXCLUDED.{TABLE}"
 )
 
 
@@ -426,17 +428,19 @@ def write_entries(db, rows: list[tuple[int, tuple[str, str, str, str]]], *, fres
         if db.vendor == "sqlite":
             if not fresh:
                 delete_entries(db, [pk for pk, _ in rows])
-            cursor.executemany(_SQLITE_INSERT, values)
+            cursor.executemany(_SQLITE_INSERT, [(v[0], *v) for v in values])
         elif db.vendor == "postgresql":
             cursor.executemany(_POSTGRES_UPSERT, values)
 
 
 def delete_entries(db, ids: list[int]) -> None:
+    # SQLite: the rowid (FTS5's key; programme_id is not indexed there). PostgreSQL: the key.
+    key = "rowid" if db.vendor == "sqlite" else "programme_id"
     with db.cursor() as cursor:
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             marks = ", ".join(["%s"] * len(chunk))
-            cursor.execute(f"DELETE FROM {TABLE} WHERE rowid IN ({marks})", chunk)  # noqa: S608 - a constant table name; values are parameters
+            cursor.execute(f"DELETE FROM {TABLE} WHERE {key} IN ({marks})", chunk)  # noqa: S608 - a constant table name; values are parameters
 
 
 def index_programmes(ids: Iterable[int]) -> None:

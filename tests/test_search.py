@@ -321,7 +321,7 @@ def test_a_deleted_programme_leaves_the_index(client, catalogue):
     pk = catalogue["epi"].pk
     catalogue["epi"].delete()
     with connection.cursor() as cursor:
-        cursor.execute("SELECT COUNT(*) FROM programmes_search WHERE rowid = %s", [pk])
+        cursor.execute("SELECT COUNT(*) FROM programmes_search WHERE programme_id = %s", [pk])
         assert cursor.fetchone()[0] == 0
     assert found(client, "epidemiology") == []
 

@@ -14,15 +14,19 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 SQLITE_CREATE = [
+    # programme_id repeats the rowid in a column FTS5 cannot look up: joins on it make SQLite
+    # run the MATCH once and fetch programmes by key, never one MATCH per programme (a join on
+    # rowid lets the planner choose the latter: 60 s instead of 50 ms at 20,000 programmes).
     "CREATE VIRTUAL TABLE programmes_search USING fts5("
-    "title, organisation, summary, body, tokenize = 'porter unicode61 remove_diacritics 2')",
+    "programme_id UNINDEXED, title, organisation, summary, body, "
+    "tokenize = 'porter unicode61 remove_diacritics 2')",
 ]
 SQLITE_DROP = ["DROP TABLE IF EXISTS programmes_search"]
 
 POSTGRES_CREATE = [
     "CREATE EXTENSION IF NOT EXISTS unaccent",
     "CREATE TABLE programmes_search ("
-    "rowid bigint PRIMARY KEY, programmes_search tsvector NOT NULL)",
+    "programme_id bigint PRIMARY KEY, programmes_search tsvector NOT NULL)",
     # Every search: WHERE programmes_search @@ to_tsquery(...).
     "CREATE INDEX programmes_search_gin ON programmes_search USING gin (programmes_search)",
 ]
@@ -103,7 +107,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='ProgrammeSearch',
             fields=[
-                ('programme', models.OneToOneField(db_column='rowid', db_constraint=False, on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='search_entry', serialize=False, to='programmes.programme')),
+                ('programme', models.OneToOneField(db_column='programme_id', db_constraint=False, on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='search_entry', serialize=False, to='programmes.programme')),
                 ('document', models.TextField(db_column='programmes_search', editable=False)),
             ],
             options={
