@@ -232,7 +232,8 @@ class Listing:
             "programme-list",
             self._state,
             build=lambda: {
-                "count": filterset.ordered_queryset().count(),
+                # Unordered: a count needs no sort (nor the search rank's join).
+                "count": filterset.qs.count(),
                 "counts": selectors.facet_counts(filterset=filterset),
             },
         )

@@ -49,9 +49,12 @@ class SearchTermsFilter(django_filters.CharFilter):
         if not value:
             return qs
         # Parsed once per FilterSet: the list, its count and each facet apply this filter.
+        return selectors.search_programmes(query=self.parsed(value), queryset=qs, ranked=False)
+
+    def parsed(self, value: str) -> search.SearchQuery:
         if getattr(self, "_parsed", (None,))[0] != value:
             self._parsed = (value, search.parse(value, search.synonyms()))
-        return selectors.search_programmes(query=self._parsed[1], queryset=qs)
+        return self._parsed[1]
 
 
 class IntegerFilter(django_filters.NumberFilter):
@@ -208,9 +211,19 @@ class ProgrammeFilter(django_filters.FilterSet):
             return DEFAULT_SORT if chosen in ("", SEARCH_SORT) else chosen
         return chosen or SEARCH_SORT
 
+    @property
+    def search_query(self) -> search.SearchQuery | None:
+        """The parsed search (synonyms expanded), or None without one."""
+        text = self.search_text
+        return self.filters["q"].parsed(text) if text else None
+
     def ordered_queryset(self):
         """The filtered queryset, sorted by ``sort`` with a stable tie-break."""
-        return self.qs.order_by(*SORTS[self.sort_key][1], "title", "pk")
+        qs = self.qs
+        if self.sort_key == SEARCH_SORT:
+            # Only the query that sorts pays for the rank (a join to the index).
+            qs = selectors.rank_search(qs, self.search_query)
+        return qs.order_by(*SORTS[self.sort_key][1], "title", "pk")
 
     def active_filter_count(self) -> int:
         if not self.is_bound:

@@ -30,21 +30,34 @@ def programme_cards(queryset: QuerySet[Programme]) -> QuerySet[Programme]:
 
 
 def search_programmes(
-    *, query: str | search.SearchQuery, queryset: QuerySet[Programme] | None = None, request=None
+    *,
+    query: str | search.SearchQuery,
+    queryset: QuerySet[Programme] | None = None,
+    ranked: bool = True,
+    request=None,
 ) -> QuerySet[Programme]:
-    """Programmes matching ``query``, annotated with ``search_rank`` (higher is more relevant).
+    """Programmes matching ``query``; ``ranked`` also annotates ``search_rank`` (higher is
+    more relevant) for ordering.
 
     ``query`` is what the visitor typed (parsed here, synonyms expanded) or an already parsed
-    ``SearchQuery``. A query with no searchable word matches nothing. The match is one indexed
-    join, so any other filter, count or ordering combines with it.
+    ``SearchQuery``. A query with no searchable word matches nothing. The match is an
+    ``id IN (index lookup)`` condition, so any other filter, count or facet combines with it
+    cheaply; the rank needs a join to the index, so only the query that sorts asks for it.
     """
     if queryset is None:
         queryset = Programme.objects.published()
     if not isinstance(query, search.SearchQuery):
         query = search.parse(query, search.synonyms(request))
+    queryset = queryset.filter(pk__in=search.matching_ids(query)) if query else queryset.none()
+    return rank_search(queryset, query) if ranked else queryset
+
+
+def rank_search(queryset: QuerySet[Programme], query: search.SearchQuery) -> QuerySet[Programme]:
+    """``queryset`` (already matched against ``query``) annotated with ``search_rank``."""
     if not query:
-        return queryset.none().annotate(search_rank=Value(0.0, output_field=FloatField()))
-    # isnull=False makes the join to the index an INNER JOIN: FTS5 can only MATCH that way.
+        return queryset.annotate(search_rank=Value(0.0, output_field=FloatField()))
+    # isnull=False makes the join to the index an INNER JOIN: FTS5 can only MATCH that way,
+    # and bm25() needs the MATCH in the same query.
     return queryset.filter(search.SearchMatch(query), search_entry__isnull=False).annotate(
         search_rank=search.SearchScore(query)
     )
@@ -59,9 +72,9 @@ def site_search(*, text: str, limit: int = 10, request=None) -> dict:
     Python by the same rules.
     """
     query = search.parse(text, search.synonyms(request))
-    matched = search_programmes(query=query)
-    programmes = list(programme_cards(matched.order_by("-search_rank", "title", "pk"))[:limit])
-    programme_count = matched.count()
+    ranked = search_programmes(query=query).order_by("-search_rank", "title", "pk")
+    programmes = list(programme_cards(ranked)[:limit])
+    programme_count = search_programmes(query=query, ranked=False).count()
     guides = [
         guide
         for guide in Guide.objects.published()

@@ -72,7 +72,11 @@ def programme_list(request: HttpRequest) -> HttpResponse:
         "programmes/programme_list.html",
         {
             "search": _search_notes(
-                request, filterset.search_text, listing.count, "programme_list"
+                request,
+                filterset.search_text,
+                listing.count,
+                "programme_list",
+                parsed=filterset.search_query,
             ),
             "filter": filterset,
             "form": filterset.form,
@@ -98,12 +102,15 @@ SITE_SEARCH_PROGRAMMES = 10
 SUGGEST_BELOW = 3
 
 
-def _search_notes(request: HttpRequest, text: str, count: int, url_name: str) -> dict:
+def _search_notes(
+    request: HttpRequest, text: str, count: int, url_name: str, *, parsed=None
+) -> dict:
     """What the results page says about the search itself: words left out, nothing to search
     for, and a "Did you mean …?" link (to the same page, other parameters kept)."""
     if not text:
         return {}
-    parsed = search.parse(text, search.synonyms(request))
+    if parsed is None:
+        parsed = search.parse(text, search.synonyms(request))
     notes = {"text": text, "dropped": parsed.dropped, "no_words": not parsed}
     if parsed and count < SUGGEST_BELOW:
         suggestion = catalogue_cache.cached(
