@@ -6,8 +6,8 @@ Runs under bench/cold_settings.py (production settings, DummyCache: every catalo
 to the database). Each page is requested twice to warm code paths (queries are counted on the
 second), then ROUNDS times in turn
 (pages interleaved, so a noisy neighbour slows all of them alike). Prints one JSON object:
-{"programmes": n, "pages": {name: {"url", "status", "results", "queries", "median_ms",
-"p90_ms"}}}. Django's test client: no network at all.
+{"programmes": n, "load_average": [...], "pages": {name: {"url", "status", "results", "queries",
+"min_ms", "median_ms", "p90_ms"}}}. Django's test client: no network at all.
 """
 
 from __future__ import annotations
@@ -74,9 +74,14 @@ def main() -> None:
             timings[name].append((time.perf_counter() - started) * 1000)
     for name, values in timings.items():
         values.sort()
+        out[name]["min_ms"] = round(values[0], 1)
         out[name]["median_ms"] = round(statistics.median(values), 1)
         out[name]["p90_ms"] = round(values[int(len(values) * 0.9) - 1], 1)
-    print(json.dumps({"programmes": Programme.objects.count(), "pages": out}))
+    print(
+        json.dumps(
+            {"programmes": Programme.objects.count(), "load_average": os.getloadavg(), "pages": out}
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -251,10 +251,10 @@ class Listing:
             self._state,
             number,
             self.per_page,
-            build=lambda: list(
-                selectors.programme_cards(self._filterset.ordered_queryset())[
-                    start : start + self.per_page
-                ]
+            build=lambda: selectors.programme_page(
+                queryset=self._filterset.ordered_queryset(),
+                start=start,
+                stop=start + self.per_page,
             ),
         )
         return Paginator(_KnownPage(self.count, items), self.per_page).page(number)

@@ -372,9 +372,11 @@ def count_queries(client, url, params) -> int:
 def test_search_query_count_is_fixed(client, catalogue):
     for n in range(30):
         make_programme(title=f"Health Data Science {n}")
-    # Session-free cold pages: synonyms, filter options, count, 3 facets, page, topics prefetch.
-    assert count_queries(client, "/programmes/", {"q": "health data"}) == 9
-    assert count_queries(client, "/programmes/", {"q": "health science"}) == 9
+    # Cold pages: filter options (2), synonyms, count, 3 facets, the page's ids by rank, their
+    # cards, their topics.
+    assert count_queries(client, "/programmes/", {"q": "health data"}) == 10
+    assert count_queries(client, "/programmes/", {"q": "health science"}) == 10
+    assert count_queries(client, "/programmes/", {"q": "health", "sort": "title"}) == 9
     # No results: no topics to prefetch, and the "Did you mean" vocabulary is read (3 queries,
     # then cached with the catalogue).
     assert count_queries(client, "/programmes/", {"q": "zzzz"}) == 11
