@@ -219,10 +219,12 @@ class ProgrammeFilter(django_filters.FilterSet):
 
     def ordered_queryset(self):
         """The filtered queryset, sorted by ``sort`` with a stable tie-break."""
-        qs = self.qs
         if self.sort_key == SEARCH_SORT:
-            # Only the query that sorts pays for the rank (a join to the index).
-            qs = selectors.rank_search(qs, self.search_query)
+            # Only the query that sorts pays for the rank: a join to the index whose MATCH
+            # also does the filtering, so the cheaper ``id IN (...)`` of ``q`` is left out.
+            qs = selectors.rank_search(self.queryset_without("q"), self.search_query)
+        else:
+            qs = self.qs
         return qs.order_by(*SORTS[self.sort_key][1], "title", "pk")
 
     def active_filter_count(self) -> int:

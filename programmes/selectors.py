@@ -63,14 +63,16 @@ def search_programmes(
         queryset = Programme.objects.published()
     if not isinstance(query, search.SearchQuery):
         query = search.parse(query, search.synonyms(request))
-    queryset = queryset.filter(pk__in=search.matching_ids(query)) if query else queryset.none()
-    return rank_search(queryset, query) if ranked else queryset
+    if ranked:
+        return rank_search(queryset, query)
+    return queryset.filter(pk__in=search.matching_ids(query)) if query else queryset.none()
 
 
 def rank_search(queryset: QuerySet[Programme], query: search.SearchQuery) -> QuerySet[Programme]:
-    """``queryset`` (already matched against ``query``) annotated with ``search_rank``."""
+    """``queryset`` narrowed to the programmes matching ``query`` (by the join to the index)
+    and annotated with ``search_rank``. A query without words matches nothing."""
     if not query:
-        return queryset.annotate(search_rank=Value(0.0, output_field=FloatField()))
+        return queryset.none().annotate(search_rank=Value(0.0, output_field=FloatField()))
     # isnull=False makes the join to the index an INNER JOIN: FTS5 can only MATCH that way,
     # and bm25() needs the MATCH in the same query.
     return queryset.filter(search.SearchMatch(query), search_entry__isnull=False).annotate(
