@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 # Local mode: no configuration needed. Override any of these in the environment.
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test lint fmt install migrate bench load bench-export bench-extract wrk clean mutation
+.PHONY: run test lint fmt install migrate bench load bench-export bench-extract bench-search wrk clean mutation
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -69,6 +69,11 @@ mutation: install
 # Precision and recall of the fact extractor per field over tests/fixtures/extract/ (no network).
 bench-extract: install
 	$(PY) bench/extract_bench.py
+
+# List page vs search (q=health+data, and a search matching nothing) at 500, 5,000 and 20,000
+# programmes, caches off, in-process (no server, no network); about 2 minutes.
+bench-search: install
+	$(PY) bench/search_bench.py
 
 # The load generator, from Debian's packages (needs root or sudo on a fresh machine).
 wrk:

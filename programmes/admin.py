@@ -23,10 +23,10 @@ from django.http import StreamingHttpResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
-from . import admin_import, admin_sources, exports, selectors
+from . import admin_import, admin_sources, exports, search, selectors
 from .cache import invalidate
 from .forms import GuideAdminForm, InRangeModelMultipleChoiceField, ProgrammeAdminForm, fits_field
-from .models import Guide, Mode, Programme, Status, Topic, University
+from .models import Guide, Mode, Programme, SearchSynonym, Status, Topic, University
 
 admin.site.site_header = "AI Health Masters UK: editors"
 admin.site.site_title = "AI Health Masters UK admin"
@@ -186,8 +186,11 @@ class EditorialAdmin(admin.ModelAdmin):
                 for obj in rows:
                     obj.updated = now  # bulk_update() skips auto_now
                 self.model.objects.bulk_update(rows, [*fields, "updated"])
-                # bulk_update() sends no model signals: invalidate the public pages explicitly.
+                # bulk_update() sends no model signals: invalidate the public pages explicitly,
+                # and bring the search index in step (it holds no status today; cheap anyway).
                 invalidate()
+                if self.model is Programme:
+                    search.index_programmes([obj.pk for obj in rows])
                 LogEntry.objects.log_actions(
                     user_id=request.user.pk,
                     queryset=rows,
@@ -248,8 +251,8 @@ class EditorialAdmin(admin.ModelAdmin):
 
 @admin.register(Topic)
 class TopicAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "programme_count"]
-    search_fields = ["name", "slug", "description"]
+    list_display = ["name", "slug", "also_known_as", "programme_count"]
+    search_fields = ["name", "slug", "description", "also_known_as"]
     prepopulated_fields = {"slug": ["name"]}
 
     def get_queryset(self, request):
@@ -258,6 +261,14 @@ class TopicAdmin(admin.ModelAdmin):
     @admin.display(description="programmes", ordering="programme_count")
     def programme_count(self, obj):
         return obj.programme_count
+
+
+@admin.register(SearchSynonym)
+class SearchSynonymAdmin(admin.ModelAdmin):
+    """Terms search treats as one (topics' names and universities' short names already are)."""
+
+    list_display = ["terms", "updated"]
+    search_fields = ["terms"]
 
 
 class ProgrammeInline(admin.TabularInline):

@@ -10,11 +10,13 @@ class ProgrammesConfig(AppConfig):
 
         from portal.sqlite import install_unicode_like
 
-        from . import cache, checks  # noqa: F401 - registers the system checks
+        from . import cache, checks, search  # noqa: F401 - checks registers the system checks
 
         # A signal receiver, against the house rule of explicit calls, because the public pages'
         # cache must be invalidated by *every* write path: the admin, the CSV import,
         # load_catalogue, a manage.py shell session. See programmes/cache.py.
         cache.connect_invalidation()
+        # The full-text index follows the same writes (programmes/search.py).
+        search.connect_indexing()
         # Case-insensitive search must match the same rows on SQLite as on PostgreSQL.
         connection_created.connect(install_unicode_like, dispatch_uid="portal-sqlite-like")

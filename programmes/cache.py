@@ -114,9 +114,9 @@ def connect_invalidation() -> None:
     ``QuerySet.update()``, ``bulk_update()`` or ``bulk_create()``: code that writes that way (the
     admin's bulk actions, ``seed_synthetic``) calls ``bump_version()`` itself.
     """
-    from .models import Guide, Programme, Topic, University
+    from .models import Guide, Programme, SearchSynonym, Topic, University
 
-    for model in (University, Topic, Programme, Guide):
+    for model in (University, Topic, Programme, Guide, SearchSynonym):
         uid = f"catalogue-cache-{model._meta.label_lower}"
         post_save.connect(invalidate, sender=model, dispatch_uid=f"{uid}-save")
         post_delete.connect(invalidate, sender=model, dispatch_uid=f"{uid}-delete")
@@ -232,7 +232,8 @@ class Listing:
             "programme-list",
             self._state,
             build=lambda: {
-                "count": filterset.ordered_queryset().count(),
+                # Unordered: a count needs no sort (nor the search rank's join).
+                "count": filterset.qs.count(),
                 "counts": selectors.facet_counts(filterset=filterset),
             },
         )
@@ -250,10 +251,10 @@ class Listing:
             self._state,
             number,
             self.per_page,
-            build=lambda: list(
-                selectors.programme_cards(self._filterset.ordered_queryset())[
-                    start : start + self.per_page
-                ]
+            build=lambda: selectors.programme_page(
+                queryset=self._filterset.ordered_queryset(),
+                start=start,
+                stop=start + self.per_page,
             ),
         )
         return Paginator(_KnownPage(self.count, items), self.per_page).page(number)

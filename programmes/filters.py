@@ -11,16 +11,19 @@ from decimal import Decimal
 
 import django_filters
 from django import forms
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef
 
+from . import search, selectors
 from .models import IELTS_STEPS, MONTHS, Award, Mode, Nation, Programme, Topic, University
 
 MAX_QUERY_LENGTH = 200
-MAX_QUERY_TERMS = 10
+MAX_QUERY_TERMS = search.MAX_QUERY_TERMS
 MAX_FEE = 1_000_000
 IELTS_CHOICES = [(f"{step:.1f}", f"{step:.1f}") for step in IELTS_STEPS if step >= 4]
 
 SORTS = {
+    # Only with a search (``q``); without one the list falls back to DEFAULT_SORT.
+    "relevance": ("Best match (when searching)", [F("search_rank").desc()]),
     "title": ("Title (A–Z)", [F("title").asc(), F("university__name").asc()]),
     # Fees sort on the one comparison basis, the whole full-time course (programmes/fees.py).
     "fee_home": (
@@ -43,25 +46,23 @@ SORTS = {
 }
 DEFAULT_SORT = "title"
 FEE_SORTS = {"fee_home", "-fee_home", "fee_international"}
+SEARCH_SORT = "relevance"
 
 
 class SearchTermsFilter(django_filters.CharFilter):
-    """Every whitespace-separated term must match the title, university, summary or a topic."""
+    """Full-text search (programmes/search.py): every word, or one of its synonyms, must match
+    the title, university, topics, summary or description; results carry ``search_rank``."""
 
     def filter(self, qs, value):
-        terms = value.split()[:MAX_QUERY_TERMS]
-        for term in terms:
-            topic_match = Programme.topics.through.objects.filter(
-                programme=OuterRef("pk"), topic__name__icontains=term
-            )
-            qs = qs.filter(
-                Q(title__icontains=term)
-                | Q(university__name__icontains=term)
-                | Q(university__short_name__icontains=term)
-                | Q(summary__icontains=term)
-                | Q(Exists(topic_match))
-            )
-        return qs
+        if not value:
+            return qs
+        # Parsed once per FilterSet: the list, its count and each facet apply this filter.
+        return selectors.search_programmes(query=self.parsed(value), queryset=qs, ranked=False)
+
+    def parsed(self, value: str) -> search.SearchQuery:
+        if getattr(self, "_parsed", (None,))[0] != value:
+            self._parsed = (value, search.parse(value, search.synonyms()))
+        return self._parsed[1]
 
 
 class IntegerFilter(django_filters.NumberFilter):
@@ -97,7 +98,8 @@ class ProgrammeFilter(django_filters.FilterSet):
         label="Search",
         max_length=MAX_QUERY_LENGTH,
         strip=True,
-        help_text="Words in the title, university, summary or topics.",
+        help_text="Words in the title, university, city, topics or description; the last word "
+        "may be the start of a word.",
     )
     university = django_filters.MultipleChoiceFilter(
         field_name="university__slug", label="University"
@@ -171,6 +173,10 @@ class ProgrammeFilter(django_filters.FilterSet):
     def __init__(self, data=None, queryset=None, *, options=None, **kwargs):
         if queryset is None:
             queryset = Programme.objects.published()
+        if data is not None and data.get("q", "").strip() and not data.get("sort"):
+            # A search sorts by relevance unless asked otherwise; the form shows that choice.
+            data = data.copy()
+            data["sort"] = SEARCH_SORT
         super().__init__(data, queryset, **kwargs)
         # The template reuses these lists for the facet panels. ``options`` lets the list page
         # pass them from the cache (programmes/cache.py); otherwise one query each.
@@ -215,15 +221,39 @@ class ProgrammeFilter(django_filters.FilterSet):
         return self.sort_key in FEE_SORTS
 
     @property
+    def search_text(self) -> str:
+        """The validated search text ("" without one, or when it was refused)."""
+        if not self.is_bound:
+            return ""
+        self.errors  # noqa: B018 - runs validation so cleaned_data exists
+        return self.form.cleaned_data.get("q") or ""
+
+    @property
     def sort_key(self) -> str:
+        """The sort asked for; with a search and no choice, relevance; never relevance without."""
         if not self.is_bound:
             return DEFAULT_SORT
         self.errors  # noqa: B018 - runs validation so cleaned_data exists
-        return self.form.cleaned_data.get("sort") or DEFAULT_SORT
+        chosen = self.form.cleaned_data.get("sort") or ""
+        if not self.search_text:
+            return DEFAULT_SORT if chosen in ("", SEARCH_SORT) else chosen
+        return chosen or SEARCH_SORT
+
+    @property
+    def search_query(self) -> search.SearchQuery | None:
+        """The parsed search (synonyms expanded), or None without one."""
+        text = self.search_text
+        return self.filters["q"].parsed(text) if text else None
 
     def ordered_queryset(self):
         """The filtered queryset, sorted by ``sort`` with a stable tie-break."""
-        return self.qs.order_by(*SORTS[self.sort_key][1], "title", "pk")
+        if self.sort_key == SEARCH_SORT:
+            # Only the query that sorts pays for the rank: a join to the index whose MATCH
+            # also does the filtering, so the cheaper ``id IN (...)`` of ``q`` is left out.
+            qs = selectors.rank_search(self.queryset_without("q"), self.search_query)
+        else:
+            qs = self.qs
+        return qs.order_by(*SORTS[self.sort_key][1], "title", "pk")
 
     def active_filter_count(self) -> int:
         if not self.is_bound:

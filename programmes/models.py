@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -118,6 +119,13 @@ class Topic(TimeStamped):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
     description = models.TextField(blank=True, help_text="Shown on the topic's landing page.")
+    also_known_as = models.CharField(
+        "also known as",
+        max_length=300,
+        blank=True,
+        help_text="Other names and abbreviations students search for, separated by semicolons, "
+        "e.g. 'ML; statistical learning'. A search for any of them also finds this topic's name.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -129,6 +137,28 @@ class Topic(TimeStamped):
 
     def get_absolute_url(self) -> str:
         return reverse("topic_detail", args=[self.slug])
+
+
+class SearchSynonym(TimeStamped):
+    """Terms search treats as the same, beyond topics' names and universities' short names."""
+
+    terms = models.CharField(
+        max_length=300,
+        unique=True,
+        help_text="Two or more terms that mean the same to a student, separated by semicolons, "
+        "e.g. 'artificial intelligence; AI'. A search for one finds the others.",
+    )
+
+    class Meta:
+        ordering = ["terms"]
+        verbose_name = "search synonym"
+        verbose_name_plural = "search synonyms"
+
+    def __str__(self) -> str:
+        return self.terms
+
+    def get_absolute_url(self) -> str:
+        return reverse("site_search") + "?" + urlencode({"q": self.terms.split(";")[0].strip()})
 
 
 class FeePeriod(models.TextChoices):
@@ -575,6 +605,38 @@ class Guide(TimeStamped):
 
 def body_hash(body: str) -> str:
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+class ProgrammeSearch(models.Model):
+    """A programme's full-text index entry (read-only here: see programmes/search.py).
+
+    Created by migration 0006 as an FTS5 virtual table on SQLite and as a table with a tsvector
+    and a GIN index on PostgreSQL. On both, ``programme_id`` is the programme id and the column
+    named like the table is what a MATCH / ``@@`` applies to (FTS5's hidden column; the
+    tsvector).
+    """
+
+    programme = models.OneToOneField(
+        Programme,
+        primary_key=True,
+        db_column="programme_id",
+        on_delete=models.CASCADE,  # deleting a programme through the ORM deletes its entry
+        db_constraint=False,
+        related_name="search_entry",
+    )
+    document = models.TextField(db_column="programmes_search", editable=False)
+
+    class Meta:
+        managed = False
+        db_table = "programmes_search"
+        verbose_name = "programme search entry"
+        verbose_name_plural = "programme search entries"
+
+    def __str__(self) -> str:
+        return f"search entry of programme {self.programme_id}"
+
+    def get_absolute_url(self) -> str:
+        return self.programme.get_absolute_url()
 
 
 class CatalogueImport(models.Model):

@@ -94,6 +94,35 @@ TOPICS = {
     ),
 }
 
+# "Also known as" terms for the topic vocabulary: what students type for each topic.
+TOPIC_ALIASES = {
+    "machine-learning": "ML; statistical learning",
+    "deep-learning": "neural networks; DL",
+    "natural-language-processing": "NLP; text mining; language models; LLM",
+    "medical-imaging": "radiology; imaging AI; computer vision",
+    "health-informatics": "clinical informatics; medical informatics",
+    "electronic-health-records": "EHR; EHRs; EPR; electronic patient records",
+    "genomics": "bioinformatics; genetics",
+    "public-health-data": "population health",
+    "statistics-epidemiology": "biostatistics; medical statistics",
+    "ethics-governance": "AI ethics; data protection; regulation",
+    "digital-health": "eHealth; mHealth; telehealth; telemedicine",
+    "clinical-decision-support": "CDS; CDSS",
+    "drug-discovery": "pharmaceutical; cheminformatics",
+    "wearables-sensors": "wearable devices; IoT",
+    "data-engineering": "data pipelines",
+    "leadership-innovation": "management",
+}
+# Search synonyms that are not a topic of their own (editors manage these in the admin).
+SEARCH_SYNONYMS = [
+    "artificial intelligence; AI",
+    "data science; data analytics",
+    "master of science; MSc",
+    "master of research; MRes",
+    "postgraduate diploma; PGDip",
+    "postgraduate certificate; PGCert",
+]
+
 NATIONS = {label: value for value, label in Nation.choices}
 MONTH_NUMBERS = {name.lower(): number for number, name in MONTHS}
 DEGREE_CLASSES = {value: value for value in DegreeClass.values}

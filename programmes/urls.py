@@ -8,6 +8,7 @@ from .feeds import GuidesFeed
 urlpatterns = [
     path("", views.home, name="home"),
     path("programmes/", views.programme_list, name="programme_list"),
+    path("search/", views.site_search, name="site_search"),
     path(
         "programmes/<slug:university_slug>/<slug:programme_slug>/",
         views.programme_detail,

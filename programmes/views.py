@@ -18,8 +18,8 @@ from django.views.decorators.http import require_POST
 
 from . import cache as catalogue_cache
 from . import compare as compare_module
-from . import exports, fees, page_cache, selectors, seo, shortlist
-from .filters import ProgrammeFilter, filter_options
+from . import exports, fees, page_cache, search, selectors, seo, shortlist
+from .filters import MAX_QUERY_LENGTH, ProgrammeFilter, filter_options
 from .models import Guide, Nation, Programme, Status, Topic, University
 
 
@@ -71,6 +71,13 @@ def programme_list(request: HttpRequest) -> HttpResponse:
         request,
         "programmes/programme_list.html",
         {
+            "search": _search_notes(
+                request,
+                filterset.search_text,
+                listing.count,
+                "programme_list",
+                parsed=filterset.search_query,
+            ),
             "filter": filterset,
             "form": filterset.form,
             "page": page,
@@ -88,6 +95,75 @@ def programme_list(request: HttpRequest) -> HttpResponse:
                 for name in ("topic", "nation", "university", "award")
             },
             "crumbs": [("Programmes", None)],
+        },
+    )
+
+
+SITE_SEARCH_PROGRAMMES = 10
+# A search with fewer results than this also offers "Did you mean …?" when a word looks misspelt.
+SUGGEST_BELOW = 3
+
+
+def _search_notes(
+    request: HttpRequest, text: str, count: int, url_name: str, *, parsed=None
+) -> dict:
+    """What the results page says about the search itself: words left out, nothing to search
+    for, and a "Did you mean …?" link (to the same page, other parameters kept)."""
+    if not text:
+        return {}
+    if parsed is None:
+        parsed = search.parse(text, search.synonyms(request))
+    notes = {"text": text, "dropped": parsed.dropped, "no_words": not parsed}
+    if parsed and count < SUGGEST_BELOW:
+        suggestion = catalogue_cache.cached(
+            request,
+            "search-suggestion",
+            text,
+            build=lambda: search.suggest(text, request=request),
+        )
+        if suggestion:
+            params = request.GET.copy()
+            for name in ("page", "sort"):
+                params.pop(name, None)
+            params["q"] = suggestion
+            notes["suggestion"] = suggestion
+            notes["suggestion_url"] = f"{reverse(url_name)}?{params.urlencode()}"
+    return notes
+
+
+@catalogue_cache.conditional_page
+@page_cache.rendered_page
+def site_search(request: HttpRequest) -> HttpResponse:
+    """Programmes (the best few), guides, universities and topics matching ``q``."""
+    raw = request.GET.get("q", "")
+    # Control characters (NUL, bidi overrides stay: they are text) are never part of a word.
+    text = " ".join("".join(c for c in raw if c.isprintable() or c.isspace()).split())
+    error = ""
+    if len(raw) > MAX_QUERY_LENGTH:
+        error = f"Searches can be at most {MAX_QUERY_LENGTH} characters long; yours has {len(raw)}."
+        text = ""
+    results = None
+    if text:
+        results = catalogue_cache.cached(
+            request,
+            "site-search",
+            text,
+            build=lambda: selectors.site_search(
+                text=text, limit=SITE_SEARCH_PROGRAMMES, request=request
+            ),
+        )
+    total = 0 if results is None else results["total"]
+    return render(
+        request,
+        "programmes/search.html",
+        {
+            "q": text if not error else raw[:MAX_QUERY_LENGTH],
+            "error": error,
+            "results": results,
+            "search": _search_notes(request, text, total, "site_search"),
+            "list_url": f"{reverse('programme_list')}?{urlencode({'q': text})}",
+            "noindex": True,
+            "crumbs": [("Search", None)],
         },
     )
 

@@ -122,7 +122,7 @@ ALL = [
         ("q=imaging", ["Alpha Imaging AI", "Gamma Health Informatics"]),
         ("q=UCL", ["Gamma Health Informatics"]),
         ("q=sequencing", ["Beta Genomic Medicine"]),
-        ("q=GENOMIC+glasgow", []),
+        ("q=GENOMIC+glasgow", ["Beta Genomic Medicine"]),  # cities are searched too
         ("q=genomic+strathclyde", ["Beta Genomic Medicine"]),
         ("nation=scotland&max_fee_home=10000&topic=genomics", ["Beta Genomic Medicine"]),
         ("nation=scotland&mode=full-time&placement=yes&max_ielts=6.5", ["Alpha Imaging AI"]),

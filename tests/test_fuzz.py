@@ -193,6 +193,58 @@ value = st.one_of(
 )
 
 
+# Search syntax of both engines (FTS5 and tsquery/websearch), mixed with words and odd text: it
+# must be escaped or dropped, never passed through (a syntax error would be a 500).
+SEARCH_SYNTAX = [
+    '"',
+    "'",
+    "-",
+    "+",
+    "*",
+    "^",
+    ":",
+    "(",
+    ")",
+    "{",
+    "}",
+    "&",
+    "|",
+    "!",
+    "<->",
+    "<2>",
+    ":*",
+    "OR",
+    "AND",
+    "NOT",
+    "NEAR(",
+    "NEAR",
+    ",",
+    "title:",
+    "{title}:",
+    "\x00",
+    "\u202e",
+    "\u200f",
+    "😀",
+    "صحة",
+    "שלום",
+    "ﷺ",
+    "Å",
+    "ǅ",
+    "ﬁ",
+    "²",
+    "_",
+    "%",
+    "\\",
+    "health",
+    "data",
+    "AI",
+    "ML",
+]
+search_text = st.lists(
+    st.one_of(st.sampled_from(SEARCH_SYNTAX), junk_text), min_size=1, max_size=30
+).map(lambda parts: "".join(p if p in SEARCH_SYNTAX[:26] else f" {p} " for p in parts))
+
+
 def encode(text: str, raw: bool) -> str:
     """Properly percent-encoded, or sent as-is (spaces, '&', '#', '%', non-ASCII and all)."""
     return text.replace("#", "%23") if raw else quote(text, safe="")
@@ -278,6 +330,19 @@ def test_programme_list_survives_any_query_string(catalogue, counter):
     @given(query=query_strings(LIST_KEYS))
     def prop(query):
         response = Client().get("/programmes/?" + query)
+        check_response(response, counter)
+        assert_no_draft(response)
+
+    prop()
+
+
+def test_search_survives_any_search_text(catalogue, counter):
+    """Site search and the list's ``q`` with every engine's syntax in them: never a 5xx."""
+
+    @FUZZ
+    @given(text=search_text, path=st.sampled_from(["/search/", "/programmes/"]), raw=st.booleans())
+    def prop(text, path, raw):
+        response = Client().get(f"{path}?q={encode(text, raw)}")
         check_response(response, counter)
         assert_no_draft(response)
 

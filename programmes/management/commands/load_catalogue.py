@@ -18,7 +18,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from programmes import seed
-from programmes.models import Guide, Programme, Status, Topic, University
+from programmes.models import Guide, Programme, SearchSynonym, Status, Topic, University
 
 
 class Command(BaseCommand):
@@ -106,7 +106,7 @@ class Command(BaseCommand):
     def _load_topics(self, update: bool) -> dict:
         stats = self._stats()
         for slug, (name, description) in seed.TOPICS.items():
-            self._upsert(
+            topic, _ = self._upsert(
                 Topic,
                 {"slug": slug},
                 {"name": name, "description": description},
@@ -114,6 +114,12 @@ class Command(BaseCommand):
                 stats,
                 f"topic {slug}",
             )
+            # Search terms ship as defaults: filled in when empty, never over an editor's list.
+            if not topic.also_known_as and seed.TOPIC_ALIASES.get(slug):
+                topic.also_known_as = seed.TOPIC_ALIASES[slug]
+                topic.save(update_fields=["also_known_as", "updated"])
+        for terms in seed.SEARCH_SYNONYMS:
+            SearchSynonym.objects.get_or_create(terms=terms)
         return stats
 
     def _load_universities(self, rows: list[dict], update: bool):

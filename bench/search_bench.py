@@ -1,0 +1,100 @@
+"""`make bench-search`: the list page with and without a search at 500, 5,000 and 20,000
+programmes, caches off, in one run.
+
+For each size: a synthetic SQLite catalogue (``seed_synthetic``, which also builds the search
+index) in bench/out/search-N.sqlite3, then bench/measure_search.py in a fresh process with
+production settings and the data cache off (bench/cold_settings.py). No server, no network: the
+pages are requested in-process. Bounded: ROUNDS requests per page per size (about 2 minutes on
+two cores, most of it building the catalogues).
+
+Targets from issue 12 at 20,000 programmes: a search (``q=health+data``) takes at most 1.5x the
+plain list, and a search matching nothing takes less than the list (checked on medians; the
+minimum of the rounds is printed too, as it is the figure least moved by other work on the
+machine). Writes
+bench/out/search-results.json and prints a table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import time
+
+import common
+from common import OUT, PY, ROOT, log
+
+SIZES = [(500, 40), (5000, 150), (20000, 300)]
+ROUNDS = 25
+
+
+def measure(database, rounds: int) -> dict:
+    env = {
+        **common.production_env(database),
+        "DJANGO_SETTINGS_MODULE": "cold_settings",
+        "PYTHONPATH": str(ROOT / "bench"),
+    }
+    out = subprocess.run(  # noqa: S603 - our own script
+        [PY, str(ROOT / "bench" / "measure_search.py"), str(rounds)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    if out.returncode != 0:
+        raise RuntimeError(f"measure_search failed:\n{out.stdout}\n{out.stderr}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=ROUNDS)
+    parser.add_argument("--reuse", action="store_true", help="Keep catalogues built before.")
+    args = parser.parse_args(argv)
+    started = time.monotonic()
+    results = {}
+    common.collectstatic()
+    for programmes, universities in SIZES:
+        database = OUT / f"search-{programmes}.sqlite3"
+        common.build_catalogue(database, programmes, universities, reuse=args.reuse)
+        log(f"Measuring {programmes:,} programmes ({args.rounds} rounds per page)")
+        results[programmes] = measure(database, args.rounds)
+    (OUT / "search-results.json").write_text(json.dumps(results, indent=2) + "\n")
+    log("")
+    head = (
+        f"{'programmes':>10} {'page':<16} {'results':>7} {'queries':>7} {'min ms':>7} "
+        f"{'median ms':>9} {'p90 ms':>7} {'x list':>6} {'x list (min)':>12}"
+    )
+    log(head)
+    log("-" * len(head))
+    misses = []
+    for size, run in results.items():
+        pages = run["pages"]
+        base = pages["list"]["median_ms"]
+        base_min = pages["list"]["min_ms"]
+        for name, page in pages.items():
+            ratio = page["median_ms"] / base if base else 0
+            ratio_min = page["min_ms"] / base_min if base_min else 0
+            log(
+                f"{size:>10,} {name:<16} {page['results'] or 0:>7} {page['queries']:>7} "
+                f"{page['min_ms']:>7} {page['median_ms']:>9} {page['p90_ms']:>7} {ratio:>6.2f} "
+                f"{ratio_min:>12.2f}"
+            )
+        load = ", ".join(f"{x:.1f}" for x in run["load_average"])
+        log(f"{'':>10} (load average while measuring: {load} on {os.cpu_count()} CPUs)")
+        if size == 20000:
+            if pages["search"]["median_ms"] > 1.5 * base:
+                misses.append("search at 20,000 is more than 1.5x the list")
+            if pages["search_nothing"]["median_ms"] >= base:
+                misses.append("a search matching nothing is not faster than the list")
+    log(f"\nbench/out/search-results.json written; whole run {time.monotonic() - started:.0f} s.")
+    for miss in misses:
+        log(f"MISSED: {miss}")
+    return 1 if misses else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
