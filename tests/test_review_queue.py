@@ -112,7 +112,7 @@ def test_accept_writes_value_source_and_log_and_the_public_page_changes_at_once(
     assert "Accepted suggestion" in entry.change_message and "fee_home_gbp" in entry.change_message
     assert Suggestion.objects.get(pk=fee.pk).status == SuggestionStatus.ACCEPTED
     client.logout()
-    assert "£12,000" in text_of(client.get(public))
+    assert "£12,000 per year (2026/27)" in text_of(client.get(public))
 
 
 def test_dismiss_is_final(editor):
