@@ -390,7 +390,9 @@ def check_shortlist_reply(response, catalogue, as_fetch: bool) -> None:
     """A JSON reply has the documented shape; the shortlist never holds a draft or > 4."""
     draft = draft_of(catalogue)
     assert_no_draft(response)
-    if as_fetch and response.status_code in (200, 400):
+    # Django itself answers a body with too many fields with its own (HTML) 400, before the view.
+    is_json = response.get("Content-Type") == "application/json"
+    if as_fetch and response.status_code in (200, 400) and is_json:
         reply = response.json()
         assert set(reply) == {"ok", "message", "count", "ids", "compare_url"}, reply
         assert isinstance(reply["ok"], bool) and isinstance(reply["message"], str)
