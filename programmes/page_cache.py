@@ -23,6 +23,7 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from . import shortlist
 from .cache import _key, catalogue_version
@@ -76,8 +77,18 @@ def rendered_page(view):
         version = catalogue_version(request)
         if version is None:
             return view(request, *args, **kwargs)
-        # Pages hold absolute URLs (canonical, share links), so scheme and host are in the key.
-        key = _key(version, "page", [request.scheme, request.get_host(), request.get_full_path()])
+        # Pages hold absolute URLs (canonical, share links), so scheme and host are in the key;
+        # "check the official page" notices depend on today's date, so the date is too.
+        key = _key(
+            version,
+            "page",
+            [
+                request.scheme,
+                request.get_host(),
+                timezone.localdate().isoformat(),
+                request.get_full_path(),
+            ],
+        )
         try:
             html = cache.get(key)
         except Exception as exc:

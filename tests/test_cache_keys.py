@@ -66,3 +66,17 @@ def test_yesterdays_etag_is_not_a_304_today(programme, monkeypatch):
     assert "Clinical AI" in tomorrow.text
     assert tomorrow["ETag"] != etag
     assert client.get(url, HTTP_IF_NONE_MATCH=tomorrow["ETag"]).status_code == 304
+
+
+def test_a_page_cached_yesterday_is_rendered_afresh_today(monkeypatch):
+    """A programme verified 364 days ago needs no notice today, but does tomorrow."""
+    today = timezone.localdate()
+    programme = make_programme(
+        title="Nearly due", last_verified=today - datetime.timedelta(days=365)
+    )
+    url = programme.get_absolute_url()
+    assert "Check the official page" not in Client().get(url).text  # cached now
+
+    real_now = timezone.now
+    monkeypatch.setattr(timezone, "now", lambda: real_now() + datetime.timedelta(days=1))
+    assert "Check the official page" in Client().get(url).text
