@@ -23,7 +23,7 @@ from django.http import StreamingHttpResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
-from . import admin_import, admin_sources, exports, search, selectors
+from . import admin_import, admin_sources, exports, fees, search, selectors
 from .cache import invalidate
 from .forms import GuideAdminForm, InRangeModelMultipleChoiceField, ProgrammeAdminForm, fits_field
 from .models import Guide, Mode, Programme, SearchSynonym, Status, Topic, University
@@ -80,8 +80,7 @@ class MissingFactFilter(admin.SimpleListFilter):
         fact = selectors.FACTS_BY_KEY.get(self.value() or "")
         if fact is None:  # unknown values (hand-edited URLs) are ignored
             return queryset
-        applies = fact.applies_to if fact.applies_to is not None else Q()
-        return queryset.filter(applies).exclude(fact.recorded)
+        return queryset.filter(fact.applies).exclude(fact.recorded)
 
 
 class InputSafeAutocompleteMixin:
@@ -444,10 +443,8 @@ class ProgrammeAdmin(EditorialAdmin):
 
         if obj.fee_home is None and obj.fee_international is None:
             return None  # the admin's empty-value dash
-        covers = {"per-year": " per year", "full-course": " whole course"}.get(
-            obj.fee_period, " (period?)"
-        )
-        return f"{gbp(obj.fee_home)} / {gbp(obj.fee_international)}{covers}"
+        covers = fees.COVERS.get(obj.fee_period, "(period not stated)")
+        return f"{gbp(obj.fee_home)} / {gbp(obj.fee_international)} {covers}"
 
     @admin.display(boolean=True, description="needs verification", ordering="verification_overdue")
     def verification_due(self, obj):

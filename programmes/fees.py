@@ -24,6 +24,8 @@ BASIS_EXPLAINED = (
     "is left out of fee filters and fee comparisons, and we say why."
 )
 KINDS = {"home": "Home fee", "international": "International fee"}
+COVERS = {FeePeriod.PER_YEAR: "per year", FeePeriod.FULL_COURSE: "for the whole course"}
+NOT_STATED = "per year or whole course not stated"
 
 
 def money(amount: int) -> str:
@@ -35,13 +37,11 @@ def fee_text(amount: int | None, period: str, year: str) -> str | None:
     if amount is None:
         return None
     text = money(amount)
-    if period == FeePeriod.PER_YEAR:
-        text += " per year"
-    elif period == FeePeriod.FULL_COURSE:
-        text += " for the whole course"
+    if period in COVERS:
+        text += f" {COVERS[period]}"
     text += f" ({year})" if year else " (year not recorded)"
     if not period:
-        text += ", per year or whole course not stated"
+        text += f", {NOT_STATED}"
     return text
 
 

@@ -293,6 +293,10 @@ class Fact:
     applies_to: Q | None = None  # only these programmes can have the fact
     applies_label: str = ""
 
+    @property
+    def applies(self) -> Q:
+        return self.applies_to if self.applies_to is not None else Q()
+
 
 # A programme whose modes are not recorded may offer either mode: its durations still count.
 _NO_MODES = Q(offers_full_time=False, offers_part_time=False, offers_online=False)
@@ -363,7 +367,7 @@ def catalogue_completeness() -> tuple[int, int, list[Completeness]]:
     fresh = Q(last_verified__gte=Programme.objects.verification_cutoff())
     aggregates = {"published": Count("pk"), "verified": Count("pk", filter=fresh)}
     for fact in COMPLETENESS_FACTS:
-        applies = fact.applies_to if fact.applies_to is not None else Q()
+        applies = fact.applies
         aggregates[f"{fact.key}__total"] = Count("pk", filter=applies) if applies else Count("pk")
         aggregates[f"{fact.key}__recorded"] = Count("pk", filter=applies & fact.recorded)
         aggregates[f"{fact.key}__verified"] = Count("pk", filter=applies & fact.recorded & fresh)

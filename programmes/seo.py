@@ -9,6 +9,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
+from . import fees
 from .filters import DEFAULT_SORT, ProgrammeFilter
 from .models import FeePeriod, Mode, Programme
 
@@ -99,10 +100,7 @@ def course(request, programme: Programme) -> dict:
     for who, fee in (("Home", programme.fee_home), ("International", programme.fee_international)):
         if fee is None:
             continue
-        covers = {
-            FeePeriod.PER_YEAR: "per year",
-            FeePeriod.FULL_COURSE: "for the whole course",
-        }.get(programme.fee_period, "(per year or whole course not stated)")
+        covers = fees.COVERS.get(programme.fee_period, f"({fees.NOT_STATED})")
         offer = {
             "@type": "Offer",
             "category": "Paid",

@@ -191,26 +191,16 @@ def programme_detail(request: HttpRequest, university_slug: str, programme_slug:
         request, "programme", university_slug, programme_slug, build=build
     )
     programme = data["programme"]
-    if programme.status == Status.ARCHIVED:
-        # The address once held a real programme: say so (410 Gone), and where to go next.
-        return render(
-            request,
-            "programmes/programme_gone.html",
-            {
-                **data,
-                "crumbs": [
-                    ("Programmes", reverse("programme_list")),
-                    (programme.university.name, programme.university.get_absolute_url()),
-                    (programme.full_title, None),
-                ],
-            },
-            status=410,
-        )
     crumbs = [
         ("Programmes", reverse("programme_list")),
         (programme.university.name, programme.university.get_absolute_url()),
         (programme.full_title, None),
     ]
+    if programme.status == Status.ARCHIVED:
+        # The address once held a real programme: say so (410 Gone), and where to go next.
+        return render(
+            request, "programmes/programme_gone.html", {**data, "crumbs": crumbs}, status=410
+        )
     return render(
         request,
         "programmes/programme_detail.html",

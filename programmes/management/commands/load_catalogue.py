@@ -169,9 +169,7 @@ class Command(BaseCommand):
     def _create_programme(self, university, row, topics, wanted: dict, label: str):
         programme = Programme(university=university, slug=row.slug, **row.fields)
         programme.status = Status.DRAFT
-        programme.set_status(row.fields["status"])
-        if programme.status == Status.ARCHIVED:
-            programme.archived_on = seed.SEED_REVISED
+        _apply_seed_status(programme, row.fields["status"])
         programme.seed_values = wanted
         self._validate(programme, label)
         programme.save()
@@ -205,9 +203,7 @@ class Command(BaseCommand):
                 if key == "topics":
                     continue
                 if key == "status":
-                    programme.set_status(row.fields["status"])
-                    if programme.status == Status.ARCHIVED:
-                        programme.archived_on = seed.SEED_REVISED
+                    _apply_seed_status(programme, row.fields["status"])
                 else:
                     setattr(programme, key, row.fields[key])
             programme.seed_values = wanted
@@ -265,6 +261,13 @@ class Command(BaseCommand):
             guide.topics.set([topics[s] for s in row.topic_slugs])
             stats["created" if not exists else "updated"] += 1
         return stats
+
+
+def _apply_seed_status(programme: Programme, status: str) -> None:
+    """The seed's status; a row the seed archives was recorded as closed when it was revised."""
+    programme.set_status(status)
+    if programme.status == Status.ARCHIVED:
+        programme.archived_on = seed.SEED_REVISED
 
 
 FEE_GROUP = {"fee_home", "fee_international", "fee_year", "fee_period"}
