@@ -112,7 +112,6 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "programmes.shortlist.context",
                 "programmes.seo.context",
             ],
         },
@@ -161,6 +160,9 @@ else:
 # Catalogue data cached for public pages (see programmes/cache.py). Writes invalidate it at
 # once; the timeout only bounds how long unused entries stay.
 CATALOGUE_CACHE_SECONDS = env_int("CATALOGUE_CACHE_SECONDS", 3600)
+# How long a browser or CDN may reuse a public page without asking again (then it revalidates
+# with its ETag). Short, so an edit reaches every visitor within this many seconds.
+PUBLIC_PAGE_MAX_AGE = env_int("PUBLIC_PAGE_MAX_AGE", 60)
 
 # Where the admin lives (no leading slash, trailing slash). Moving it cuts the noise of
 # scripted logins; the real defence is the lockout below and strong passwords.

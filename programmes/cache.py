@@ -1,19 +1,27 @@
-"""Cached catalogue reads for the public pages, and conditional GET.
+"""The one cache of public pages: versioning, keys, get and set, and HTTP caching.
 
-Pages mix catalogue data, the same for everyone, with parts that belong to one visitor: the
-shortlist count in the header, flash messages, and "Add to compare" forms carrying a CSRF token.
-So whole responses are never cached. What is cached is the expensive part, the results of the
-selectors, under keys that start with a *catalogue version*: one integer in the cache that any
-write to a university, topic, programme or guide bumps (see ``connect_invalidation``). Old
-entries are never deleted one by one; nothing reads them after a bump and they expire.
+A public page is the same for every anonymous visitor: nothing in its HTML belongs to one
+visitor (the shortlist's state is filled in by ``static/js/site.js`` from a readable cookie;
+flash messages appear only on personal pages such as ``/shortlist/``). So a whole response is
+cached once and served to everyone, and browsers or a CDN may keep it too
+(``Cache-Control: public`` with a short ``max-age`` and an ETag).
 
-The same version, plus the visitor's own state, makes each page's ETag, so a browser that asks
-again with ``If-None-Match`` gets a 304 when nothing it would see has changed.
+Every entry's key comes from ``key()``: the release serving, the *catalogue version*, and what
+the page depends on. The catalogue version is one integer in the cache that any write to a
+university, topic, programme, guide or synonym bumps (``connect_invalidation``); entries under
+an old version are never read again and expire. A page's own part of the key is the validated
+state its view passes to ``public_page`` (the filters as cleaned, never the raw query string),
+plus scheme, host (pages hold absolute URLs) and today's date ("check the official page"
+notices depend on it). Junk parameters therefore never create entries, and a page whose input
+has errors (it shows the bad value back) is rendered fresh and not stored.
 
-With ``REDIS_URL`` the cache is shared by every instance. Without it, settings use a file-based
-cache that all processes on one machine share. Either way a write made anywhere bumps the one
-version every process reads. If the cache is unreachable, pages are built straight from the
-database (slower, never wrong) and carry no ETag.
+The same ``key()`` names the few shared pieces every page of a kind needs before it can even
+validate its input (the list's filter options, search synonyms): ``cached()``.
+
+With ``REDIS_URL`` the cache is shared by every instance; without it, settings use a file
+cache that every process on one machine shares. If the cache is unreachable, pages are built
+straight from the database (slower, never wrong) and carry no ETag. Signed-in users (staff)
+always get a fresh, private page.
 """
 
 from __future__ import annotations
@@ -21,24 +29,19 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
-import math
 import os
 import time
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.contrib import messages
 from django.core.cache import cache
-from django.core.paginator import Page, Paginator
-from django.db import DatabaseError, transaction
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
-from django.utils.crypto import salted_hmac
-from django.views.decorators.http import condition
-
-from . import shortlist
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.http import parse_etags
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +50,9 @@ VERSION_KEY = "catalogue:version"
 _MISSING = object()
 _DOWN = "_catalogue_cache_down"
 _VERSION = "_catalogue_version"
+_NOT_STORED = "_public_page_not_stored"
+# Response headers a cached page keeps (the rest are added by middleware on every response).
+_KEPT_HEADERS = ("Content-Type", "X-Robots-Tag")
 
 
 # ----- the catalogue version ---------------------------------------------------------------
@@ -56,6 +62,12 @@ def _fresh_version() -> int:
     # Nanoseconds: a version key lost to eviction or a flush restarts far above any value
     # bumped before, so old entries can never be mistaken for current ones.
     return time.time_ns()
+
+
+def _mark_down(request, exc: Exception, what: str) -> None:
+    logger.warning("catalogue cache %s failed: %s: %s", what, exc.__class__.__name__, exc)
+    if request is not None:
+        setattr(request, _DOWN, True)
 
 
 def catalogue_version(request=None) -> int | None:
@@ -71,8 +83,8 @@ def catalogue_version(request=None) -> int | None:
             cache.add(VERSION_KEY, _fresh_version(), timeout=None)
             version = cache.get(VERSION_KEY)
     except Exception as exc:  # an unreachable cache must not take pages down
-        logger.warning("catalogue cache unavailable: %s: %s", exc.__class__.__name__, exc)
-        version = None
+        _mark_down(request, exc, "read")
+        return None
     if request is not None:
         if version is None:
             setattr(request, _DOWN, True)
@@ -82,7 +94,7 @@ def catalogue_version(request=None) -> int | None:
 
 
 def bump_version() -> None:
-    """Make every cached catalogue read stale. Call after any write the public pages show."""
+    """Make every cached page stale. Call after any write the public pages show."""
     try:
         try:
             cache.incr(VERSION_KEY)
@@ -129,7 +141,7 @@ def connect_invalidation() -> None:
 
 @functools.cache
 def release_id() -> str:
-    """What code is serving: a new release must not reuse the old one's cached objects or ETags.
+    """What code is serving: a new release must not reuse the old one's pages or ETags.
 
     PORTAL_RELEASE (e.g. a commit id) when the deployment sets it; otherwise a hash of the code,
     templates and static files, the same on every instance running the same files.
@@ -147,172 +159,118 @@ def release_id() -> str:
     return digest.hexdigest()[:16]
 
 
-# ----- cached reads ------------------------------------------------------------------------
+# ----- keys, get and set -------------------------------------------------------------------
 
 
-def _key(version: int, name: str, parts: Sequence[Any]) -> str:
+def key(request, name: str, *parts: Any) -> str | None:
+    """The one key function: release, catalogue version, a name and what the value depends on.
+
+    None when the cache cannot be reached (then nothing is read or stored).
+    """
+    version = catalogue_version(request)
+    if version is None:
+        return None
     raw = repr(tuple(parts)).encode()
     return f"catalogue:{release_id()}:{version}:{name}:{hashlib.sha256(raw).hexdigest()[:24]}"
 
 
+def _get(request, entry_key: str):
+    try:
+        return cache.get(entry_key, _MISSING)
+    except Exception as exc:
+        _mark_down(request, exc, "read")
+        return _MISSING
+
+
+def _set(request, entry_key: str, value) -> None:
+    try:
+        cache.set(entry_key, value, settings.CATALOGUE_CACHE_SECONDS)
+    except Exception as exc:
+        _mark_down(request, exc, "write")
+
+
 def cached(request, name: str, *parts: Any, build: Callable[[], T]) -> T:
-    """``build()``'s result, cached under the catalogue version. Exceptions (Http404) are not."""
-    version = catalogue_version(request)
-    if version is None:
+    """``build()``'s result, kept under ``key(request, name, *parts)``. Exceptions are not."""
+    entry_key = key(request, name, *parts)
+    if entry_key is None:
         return build()
-    key = _key(version, name, parts)
-    try:
-        value = cache.get(key, _MISSING)
-    except Exception as exc:
-        logger.warning("catalogue cache read failed: %s: %s", exc.__class__.__name__, exc)
-        setattr(request, _DOWN, True)
-        return build()
-    if value is not _MISSING:
-        return value
-    value = build()
-    try:
-        cache.set(key, value, settings.CATALOGUE_CACHE_SECONDS)
-    except Exception as exc:
-        logger.warning("catalogue cache write failed: %s: %s", exc.__class__.__name__, exc)
+    value = _get(request, entry_key)
+    if value is _MISSING:
+        value = build()
+        _set(request, entry_key, value)
     return value
 
 
-def filter_state(filterset) -> tuple:
-    """The list page's filters as validated, in one order: what its data depends on.
-
-    Built from cleaned data rather than the raw query string, so junk parameters, empty values
-    and parameter order do not multiply cache entries.
-    """
-    if not filterset.is_bound:
-        return ()
-    filterset.errors  # noqa: B018 - validates, so cleaned_data exists
-    state = []
-    for name, value in sorted(filterset.form.cleaned_data.items()):
-        if value in (None, "", []):
-            continue
-        if isinstance(value, list | tuple | set):
-            state.append((name, tuple(sorted(str(v) for v in value))))
-        else:
-            state.append((name, str(value)))
-    return tuple(state)
+# ----- whole public pages ------------------------------------------------------------------
 
 
-class _KnownPage(Sequence):
-    """A page of cached objects that tells the Paginator the full count without a query."""
-
-    ordered = True  # the rows were read with an explicit order_by
-
-    def __init__(self, count: int, items: list):
-        self._count = count
-        self._items = items
-
-    def count(self) -> int:
-        return self._count
-
-    def __len__(self) -> int:
-        return self._count
-
-    def __getitem__(self, index):
-        # The Paginator slices out exactly the page the items were read for.
-        return self._items
+def signed_in(request: HttpRequest) -> bool:
+    """Whether the visitor is signed in. Visitors without a session cookie cost no lookup."""
+    return settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_authenticated
 
 
-class Listing:
-    """Count, facet counts and pages of the filtered programme list, each read through the cache."""
-
-    def __init__(self, request, filterset, per_page: int):
-        from . import selectors
-
-        self._request = request
-        self._filterset = filterset
-        self._state = filter_state(filterset)
-        self.per_page = per_page
-        summary = cached(
-            request,
-            "programme-list",
-            self._state,
-            build=lambda: {
-                # Unordered: a count needs no sort (nor the search rank's join).
-                "count": filterset.qs.count(),
-                "counts": selectors.facet_counts(filterset=filterset),
-            },
-        )
-        self.count = summary["count"]
-        self.counts = summary["counts"]
-        self.num_pages = max(1, math.ceil(self.count / per_page))
-
-    def page(self, number: int) -> Page:
-        from . import selectors
-
-        start = (number - 1) * self.per_page
-        items = cached(
-            self._request,
-            "programme-page",
-            self._state,
-            number,
-            self.per_page,
-            build=lambda: selectors.programme_page(
-                queryset=self._filterset.ordered_queryset(),
-                start=start,
-                stop=start + self.per_page,
-            ),
-        )
-        return Paginator(_KnownPage(self.count, items), self.per_page).page(number)
+def not_stored(response: HttpResponse) -> HttpResponse:
+    """Mark a public page as one not to keep (e.g. it shows a bad value back, or a page number
+    past the end): it is still public, but rendered afresh for each request."""
+    setattr(response, _NOT_STORED, True)
+    return response
 
 
-# ----- conditional GET ---------------------------------------------------------------------
+def _public_headers(response: HttpResponse, etag: str | None) -> HttpResponse:
+    if etag:
+        response["ETag"] = etag
+    patch_cache_control(response, public=True, max_age=settings.PUBLIC_PAGE_MAX_AGE)
+    # Signed-in staff get another (fresh) page from the same URL.
+    patch_vary_headers(response, ("Cookie",))
+    return response
 
 
-def page_etag(request, *args, **kwargs) -> str | None:
-    """A weak ETag for a public page: the catalogue version plus what is the visitor's own.
+def public_page(request: HttpRequest, state: Sequence | None, render: Callable[[], HttpResponse]):
+    """The page ``render()`` makes, from the cache when any visitor asked for it before.
 
-    None (no ETag, so never a 304) while flash messages wait to be shown, or when the cache or
-    the session cannot be read.
+    ``state`` is what the page shows beyond its path, as validated by the view (e.g. the list's
+    cleaned filters), or None for input that must not be kept (the page is rendered afresh).
+    Only 200 and 410 answers are kept; 404s are not, so made-up addresses create no entries.
     """
     if request.method not in ("GET", "HEAD"):
-        return None
-    try:
-        if len(messages.get_messages(request)):
-            return None
-        version = catalogue_version(request)
-        if version is None:
-            return None
-        ids: list[int] = []
-        user = ""
-        if settings.SESSION_COOKIE_NAME in request.COOKIES:
-            ids = shortlist.get(request.session)
-            user = f"{request.session.get('_auth_user_id', '')}:" + request.session.get(
-                "_auth_user_hash", ""
-            )
-    except DatabaseError:
-        return None
-    csrf = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
-    parts = [
-        release_id(),
-        str(version),
-        # "Check the official page" notices depend on today's date.
-        timezone.localdate().isoformat(),
-        ",".join(map(str, ids)),
-        salted_hmac("programmes.cache.page_etag", user).hexdigest() if user else "",
-        # A page holds forms with tokens made from this cookie: a new cookie, a new page.
-        salted_hmac("programmes.cache.page_etag", csrf).hexdigest() if csrf else "",
-    ]
-    return 'W/"{}"'.format(hashlib.sha256("|".join(parts).encode()).hexdigest()[:32])
-
-
-def conditional_page(view):
-    """Answer 304 when the visitor already has this page (``page_etag``), and make browsers ask.
-
-    ``private, no-cache``: the page holds per-visitor parts, so shared caches must not keep it,
-    and browsers must revalidate before reusing it (cheap: a 304 renders nothing).
-    """
-    conditional = condition(etag_func=page_etag)(view)
-
-    @functools.wraps(view)
-    def wrapped(request, *args, **kwargs):
-        response = conditional(request, *args, **kwargs)
+        return render()
+    if signed_in(request):
+        response = render()
         if "no-store" not in response.get("Cache-Control", ""):
-            patch_cache_control(response, private=True, no_cache=True)
+            patch_cache_control(response, private=True, no_cache=True, max_age=0)
         return response
-
-    return wrapped
+    entry_key = None
+    if state is not None:
+        entry_key = key(
+            request,
+            "page",
+            request.scheme,
+            request.get_host(),
+            timezone.localdate().isoformat(),
+            request.path,
+            tuple(state),
+        )
+    etag = f'W/"{hashlib.sha256(entry_key.encode()).hexdigest()[:32]}"' if entry_key else None
+    asked = parse_etags(request.headers.get("If-None-Match", ""))
+    if etag and (etag in asked or "*" in asked):
+        return _public_headers(HttpResponseNotModified(), etag)
+    entry = _get(request, entry_key) if entry_key else _MISSING
+    if entry is not _MISSING:
+        status, content, headers = entry
+        response = HttpResponse(content, status=status)
+        for name, value in headers:
+            response[name] = value
+        return _public_headers(response, etag)
+    response = render()
+    if response.status_code not in (200, 410) or response.streaming:
+        return response
+    if "private" in response.get("Cache-Control", ""):
+        return response
+    if getattr(response, _NOT_STORED, False):
+        return _public_headers(response, None)
+    if entry_key:
+        headers = [(name, response[name]) for name in _KEPT_HEADERS if name in response]
+        _set(request, entry_key, (response.status_code, response.content, headers))
+        if getattr(request, _DOWN, False):
+            etag = None
+    return _public_headers(response, etag)

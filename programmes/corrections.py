@@ -99,7 +99,7 @@ def _over_limit(request) -> bool:
 
 THANKS = (
     "Thank you. Your report is with our editors, who will check it against the university's "
-    "official page. It does not change this page until an editor has checked it."
+    "official page. It does not change the programme's page until an editor has checked it."
 )
 
 
@@ -126,7 +126,7 @@ def report_correction(
             if form.cleaned_data[HONEYPOT]:
                 # A bot: thank it like a person, store nothing.
                 messages.success(request, THANKS)
-                return redirect(programme.get_absolute_url())
+                return redirect(request.path)
             data = form.cleaned_data
             field_name = data["field"]
             Suggestion.objects.create(
@@ -139,8 +139,9 @@ def report_correction(
                 value_when_made=sources.current_value(programme, field_name)[:500],
                 reporter_email=data["email"],
             )
+            # Thanked on this (personal) page: public pages show no messages.
             messages.success(request, THANKS)
-            return redirect(programme.get_absolute_url())
+            return redirect(request.path)
         else:
             status = 400
     else:

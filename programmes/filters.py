@@ -272,3 +272,27 @@ class ProgrammeFilter(django_filters.FilterSet):
                 continue
             qs = self.filters[name].filter(qs, value)
         return qs
+
+
+def canonical_params(filterset: ProgrammeFilter) -> list[tuple[str, str]]:
+    """The list's filters as validated, one pair per value, in one order.
+
+    What a list page shows depends on these alone, so the page is rendered from them (not from
+    the raw query string) and cached under them: junk parameters, empty values, repeated or
+    reordered values and spellings such as ``010000`` all give the same pairs. Call only on a
+    valid (or unbound) filterset. A chosen sort is kept even when it is the default: with a
+    search, no sort means relevance.
+    """
+    if not filterset.is_bound:
+        return []
+    filterset.errors  # noqa: B018 - validates, so cleaned_data exists
+    pairs: list[tuple[str, str]] = []
+    for name in filterset.base_filters:
+        value = filterset.form.cleaned_data.get(name)
+        if value in (None, "", [], ()):
+            continue
+        if isinstance(value, list | tuple | set):
+            pairs.extend((name, item) for item in sorted(dict.fromkeys(map(str, value))))
+        else:
+            pairs.append((name, str(value)))
+    return pairs

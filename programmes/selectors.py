@@ -6,9 +6,12 @@ Every public page makes a fixed number of queries whatever the page size: lists 
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, FloatField, Prefetch, Q, QuerySet, Value
 from django.http import Http404
 
@@ -43,6 +46,49 @@ def programme_page(*, queryset: QuerySet[Programme], start: int, stop: int) -> l
     cards = programme_cards(Programme.objects.filter(pk__in=ids).order_by())
     found = {programme.pk: programme for programme in cards}
     return [found[pk] for pk in ids if pk in found]
+
+
+class _KnownPage(Sequence):
+    """One page of rows that tells the Paginator the full count without another query."""
+
+    ordered = True  # the rows were read with an explicit order_by
+
+    def __init__(self, count: int, items: list):
+        self._count = count
+        self._items = items
+
+    def count(self) -> int:
+        return self._count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, index):
+        # The Paginator slices out exactly the page the items were read for.
+        return self._items
+
+
+class Listing:
+    """The filtered programme list: its count, the facet counts and one page of cards.
+
+    A fixed number of queries: the count, three facet counts, and the page (two with a search,
+    see ``programme_page``), whatever the page size or number.
+    """
+
+    def __init__(self, filterset: ProgrammeFilter, per_page: int):
+        self._filterset = filterset
+        self.per_page = per_page
+        # Unordered: a count needs no sort (nor the search rank's join).
+        self.count = filterset.qs.count()
+        self.counts = facet_counts(filterset=filterset)
+        self.num_pages = max(1, math.ceil(self.count / per_page))
+
+    def page(self, number: int) -> Page:
+        start = (number - 1) * self.per_page
+        items = programme_page(
+            queryset=self._filterset.ordered_queryset(), start=start, stop=start + self.per_page
+        )
+        return Paginator(_KnownPage(self.count, items), self.per_page).page(number)
 
 
 def search_programmes(

@@ -34,8 +34,8 @@ def context(request) -> dict:
     return {"canonical_url": absolute_url(request, request.path)}
 
 
-def list_canonical_path(request) -> str:
-    """One URL per filter state of the programme list.
+def list_canonical_path(params) -> str:
+    """One URL per filter state of the programme list, from its query parameters.
 
     Only known parameters, no empty values, no ``page=1`` or default sort, in sorted order: every
     address that shows the same list names the same canonical page.
@@ -43,7 +43,7 @@ def list_canonical_path(request) -> str:
     known = set(ProgrammeFilter.base_filters) | {"page"}
     pairs = sorted(
         (name, value.strip())
-        for name, values in request.GET.lists()
+        for name, values in params.lists()
         if name in known
         for value in values
         if value.strip()

@@ -2,6 +2,11 @@
 
 Session content is never trusted: whatever is stored (a tampered or stale value, a string, a
 list of junk) is cleaned to a list of distinct positive ints before use.
+
+Public pages never show the shortlist (they are the same for every visitor). Each reply that
+changes it also sets ``COOKIE``, a copy of the ids that ``static/js/site.js`` reads to fill in
+the header count and the buttons' state. The server never reads that cookie: the session is
+the shortlist.
 """
 
 from __future__ import annotations
@@ -68,27 +73,21 @@ def compare_url(ids: list[int]) -> str:
     return f"{base}?{urlencode([('p', i) for i in ids])}" if ids else base
 
 
-def context(request) -> dict:
-    """Template context processor: the shortlist for the header and the add/remove buttons.
+COOKIE = "shortlist"
 
-    Reads the session only when the visitor already has one, so first-time visitors cost no query.
-    """
+
+def set_cookie(response, ids: list[int]) -> None:
+    """Copy the shortlist into the cookie the page's script reads (removed when empty)."""
     from django.conf import settings
-    from django.db import DatabaseError
 
-    if getattr(request, "personalise_later", False):
-        # Rendering for the shared page cache: programmes/page_cache.py fills these in.
-        return {
-            "shortlist_ids": [],
-            "shortlist_url": "__SHORTLIST_URL__",
-            "personalise_later": True,
-        }
-    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
-        return {"shortlist_ids": [], "shortlist_url": compare_url([])}
-    try:
-        ids = get(request.session)
-    except DatabaseError:
-        # The 404 page renders with this context: it must still render while the database
-        # (where sessions live) is down.
-        ids = []
-    return {"shortlist_ids": ids, "shortlist_url": compare_url(ids)}
+    if not ids:
+        response.delete_cookie(COOKIE, samesite="Lax")
+        return
+    response.set_cookie(
+        COOKIE,
+        ".".join(map(str, ids)),
+        max_age=settings.SESSION_COOKIE_AGE,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=False,  # read by site.js; it holds only public programme numbers
+        samesite="Lax",
+    )

@@ -28,6 +28,7 @@ urlpatterns = [
     path("guides/<slug:slug>/", views.guide_detail, name="guide_detail"),
     path("compare/", views.compare, name="compare"),
     path("staff/export/programmes.csv", views.export_programmes, name="export_programmes"),
+    path("shortlist/", views.shortlist_page, name="shortlist"),
     path("shortlist/add/", views.shortlist_add, name="shortlist_add"),
     path("shortlist/remove/", views.shortlist_remove, name="shortlist_remove"),
     path("shortlist/clear/", views.shortlist_clear, name="shortlist_clear"),

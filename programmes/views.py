@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -9,17 +10,25 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.validators import slug_re
-from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    JsonResponse,
+    QueryDict,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from portal.same_origin import require_same_origin
+
 from . import cache as catalogue_cache
 from . import compare as compare_module
-from . import exports, fees, page_cache, search, selectors, seo, shortlist
-from .filters import MAX_QUERY_LENGTH, ProgrammeFilter, filter_options
+from . import exports, fees, search, selectors, seo, shortlist
+from .filters import MAX_QUERY_LENGTH, ProgrammeFilter, canonical_params, filter_options
 from .models import Guide, Nation, Programme, Status, Topic, University
 
 
@@ -32,10 +41,17 @@ def page_number(raw: str | None, num_pages: int) -> int:
     return min(max(number, 1), max(num_pages, 1))
 
 
-@catalogue_cache.conditional_page
-@page_cache.rendered_page
+def _page(request: HttpRequest, state, template: str, context: dict | Callable[[], dict], **kw):
+    """A public page: ``render`` of ``template``, through the one page cache (cache.py)."""
+
+    def build() -> HttpResponse:
+        return render(request, template, context() if callable(context) else context, **kw)
+
+    return catalogue_cache.public_page(request, state, build)
+
+
 def home(request: HttpRequest) -> HttpResponse:
-    def build():
+    def context():
         featured = selectors.programme_cards(
             Programme.objects.published().order_by("-updated", "pk")
         )[:6]
@@ -50,62 +66,86 @@ def home(request: HttpRequest) -> HttpResponse:
             ),
         }
 
-    return render(
-        request, "programmes/home.html", catalogue_cache.cached(request, "home", build=build)
-    )
+    return _page(request, (), "programmes/home.html", context)
 
 
-@catalogue_cache.conditional_page
-@page_cache.rendered_page
 def programme_list(request: HttpRequest) -> HttpResponse:
     options = catalogue_cache.cached(request, "filter-options", build=filter_options)
     filterset = ProgrammeFilter(request.GET or None, options=options)
-    listing = catalogue_cache.Listing(request, filterset, settings.PROGRAMMES_PER_PAGE)
-    page = listing.page(page_number(request.GET.get("page"), listing.num_pages))
-    paginator = page.paginator
-    counts = listing.counts
-    active_filters = filterset.active_filter_count()
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "programmes/programme_list.html",
-        {
-            "search": _search_notes(
-                request,
-                filterset.search_text,
-                listing.count,
-                "programme_list",
-                parsed=filterset.search_query,
-            ),
-            "filter": filterset,
-            "form": filterset.form,
-            "page": page,
-            "page_range": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
-            "counts": counts,
-            "nations": Nation.choices,
-            "query_without_page": query.urlencode(),
-            "active_filters": active_filters,
-            "fee_sorted": filterset.fee_sorted,
-            "fee_basis": fees.BASIS_EXPLAINED,
-            "canonical_url": seo.absolute_url(request, seo.list_canonical_path(request)),
-            "noindex": active_filters > 2 or (page.number > 1 and active_filters > 0),
-            "selected": {
-                name: set(request.GET.getlist(name))
-                for name in ("topic", "nation", "university", "award")
+    requested = page_number(request.GET.get("page"), MAX_PAGE)
+    if filterset.is_bound and not filterset.is_valid():
+        # Shown back with its errors, as typed: rendered for this request only.
+        params, state = request.GET, None
+    else:
+        # Rendered from the filters as validated, never the raw query: every address that
+        # means the same list gets the same page (and the same cache entry).
+        pairs = canonical_params(filterset)
+        params = QueryDict(mutable=True)
+        for name, value in pairs:
+            params.appendlist(name, value)
+        filterset = ProgrammeFilter(params or None, options=options)
+        state = (*pairs, ("page", requested))
+
+    def build() -> HttpResponse:
+        listing = selectors.Listing(filterset, settings.PROGRAMMES_PER_PAGE)
+        page = listing.page(min(requested, listing.num_pages))
+        active_filters = filterset.active_filter_count()
+        query = params.copy()
+        query.pop("page", None)
+        shown = query.copy()
+        if page.number > 1:
+            shown["page"] = str(page.number)
+        here = reverse("programme_list") + (f"?{shown.urlencode()}" if shown else "")
+        response = render(
+            request,
+            "programmes/programme_list.html",
+            {
+                "search": _search_notes(
+                    request,
+                    filterset.search_text,
+                    listing.count,
+                    "programme_list",
+                    params,
+                    parsed=filterset.search_query,
+                ),
+                "filter": filterset,
+                "form": filterset.form,
+                "page": page,
+                "page_range": page.paginator.get_elided_page_range(
+                    page.number, on_each_side=2, on_ends=1
+                ),
+                "counts": listing.counts,
+                "nations": Nation.choices,
+                "query_without_page": query.urlencode(),
+                "here": here,
+                "active_filters": active_filters,
+                "fee_sorted": filterset.fee_sorted,
+                "fee_basis": fees.BASIS_EXPLAINED,
+                "canonical_url": seo.absolute_url(request, seo.list_canonical_path(shown)),
+                "noindex": active_filters > 2 or (page.number > 1 and active_filters > 0),
+                "selected": {
+                    name: set(params.getlist(name))
+                    for name in ("topic", "nation", "university", "award")
+                },
+                "crumbs": [("Programmes", None)],
             },
-            "crumbs": [("Programmes", None)],
-        },
-    )
+        )
+        if page.number != requested:
+            catalogue_cache.not_stored(response)  # past the end: shows the last page
+        return response
+
+    return catalogue_cache.public_page(request, state, build)
 
 
+# Page numbers beyond this are read as this (and then as the last page).
+MAX_PAGE = 100_000
 SITE_SEARCH_PROGRAMMES = 10
 # A search with fewer results than this also offers "Did you mean …?" when a word looks misspelt.
 SUGGEST_BELOW = 3
 
 
 def _search_notes(
-    request: HttpRequest, text: str, count: int, url_name: str, *, parsed=None
+    request: HttpRequest, text: str, count: int, url_name: str, params, *, parsed=None
 ) -> dict:
     """What the results page says about the search itself: words left out, nothing to search
     for, and a "Did you mean …?" link (to the same page, other parameters kept)."""
@@ -115,14 +155,9 @@ def _search_notes(
         parsed = search.parse(text, search.synonyms(request))
     notes = {"text": text, "dropped": parsed.dropped, "no_words": not parsed}
     if parsed and count < SUGGEST_BELOW:
-        suggestion = catalogue_cache.cached(
-            request,
-            "search-suggestion",
-            text,
-            build=lambda: search.suggest(text, request=request),
-        )
+        suggestion = search.suggest(text, request=request)
         if suggestion:
-            params = request.GET.copy()
+            params = params.copy()
             for name in ("page", "sort"):
                 params.pop(name, None)
             params["q"] = suggestion
@@ -131,8 +166,6 @@ def _search_notes(
     return notes
 
 
-@catalogue_cache.conditional_page
-@page_cache.rendered_page
 def site_search(request: HttpRequest) -> HttpResponse:
     """Programmes (the best few), guides, universities and topics matching ``q``."""
     raw = request.GET.get("q", "")
@@ -142,154 +175,118 @@ def site_search(request: HttpRequest) -> HttpResponse:
     if len(raw) > MAX_QUERY_LENGTH:
         error = f"Searches can be at most {MAX_QUERY_LENGTH} characters long; yours has {len(raw)}."
         text = ""
-    results = None
-    if text:
-        results = catalogue_cache.cached(
-            request,
-            "site-search",
-            text,
-            build=lambda: selectors.site_search(
+
+    def context():
+        results = None
+        if text:
+            results = selectors.site_search(
                 text=text, limit=SITE_SEARCH_PROGRAMMES, request=request
-            ),
-        )
-    total = 0 if results is None else results["total"]
-    return render(
-        request,
-        "programmes/search.html",
-        {
+            )
+        total = 0 if results is None else results["total"]
+        return {
             "q": text if not error else raw[:MAX_QUERY_LENGTH],
             "error": error,
             "results": results,
-            "search": _search_notes(request, text, total, "site_search"),
+            "search": _search_notes(request, text, total, "site_search", QueryDict(mutable=True)),
             "list_url": f"{reverse('programme_list')}?{urlencode({'q': text})}",
             "noindex": True,
             "crumbs": [("Search", None)],
-        },
-    )
+        }
+
+    state = None if error else (("q", text),)
+    return _page(request, state, "programmes/search.html", context)
 
 
-@catalogue_cache.conditional_page
-@page_cache.rendered_page
 def programme_detail(request: HttpRequest, university_slug: str, programme_slug: str):
-    def build():
+    def build() -> HttpResponse:
         programme = selectors.programme_for_reader(
             university_slug=university_slug, programme_slug=programme_slug
         )
+        crumbs = [
+            ("Programmes", reverse("programme_list")),
+            (programme.university.name, programme.university.get_absolute_url()),
+            (programme.full_title, None),
+        ]
         if programme.status == Status.ARCHIVED:
-            return {
+            # The address once held a real programme: say so (410 Gone), and where to go next.
+            similar = selectors.similar_programmes(
+                programme=programme
+            ) or selectors.published_at_university(university=programme.university)
+            return render(
+                request,
+                "programmes/programme_gone.html",
+                {"programme": programme, "similar": similar, "crumbs": crumbs},
+                status=410,
+            )
+        return render(
+            request,
+            "programmes/programme_detail.html",
+            {
                 "programme": programme,
-                "similar": selectors.similar_programmes(programme=programme)
-                or selectors.published_at_university(university=programme.university),
-            }
+                "similar": selectors.similar_programmes(programme=programme),
+                "guides": selectors.related_guides(programme=programme),
+                "crumbs": crumbs,
+                "fee_kinds": list(fees.KINDS.items()),
+                "json_ld": seo.programme_json_ld(request, programme, crumbs),
+            },
+        )
+
+    return catalogue_cache.public_page(request, (), build)
+
+
+def university_list(request: HttpRequest) -> HttpResponse:
+    def context():
         return {
-            "programme": programme,
-            "similar": selectors.similar_programmes(programme=programme),
-            "guides": selectors.related_guides(programme=programme),
+            "universities": list(selectors.universities_with_counts()),
+            "crumbs": [("Universities", None)],
         }
 
-    data = catalogue_cache.cached(
-        request, "programme", university_slug, programme_slug, build=build
-    )
-    programme = data["programme"]
-    crumbs = [
-        ("Programmes", reverse("programme_list")),
-        (programme.university.name, programme.university.get_absolute_url()),
-        (programme.full_title, None),
-    ]
-    if programme.status == Status.ARCHIVED:
-        # The address once held a real programme: say so (410 Gone), and where to go next.
-        return render(
-            request, "programmes/programme_gone.html", {**data, "crumbs": crumbs}, status=410
-        )
-    return render(
-        request,
-        "programmes/programme_detail.html",
-        {
-            **data,
-            "crumbs": crumbs,
-            "fee_kinds": list(fees.KINDS.items()),
-            "json_ld": seo.programme_json_ld(request, programme, crumbs),
-        },
-    )
+    return _page(request, (), "programmes/university_list.html", context)
 
 
-@catalogue_cache.conditional_page
-@page_cache.rendered_page
-def university_list(request: HttpRequest) -> HttpResponse:
-    universities = catalogue_cache.cached(
-        request, "universities", build=lambda: list(selectors.universities_with_counts())
-    )
-    return render(
-        request,
-        "programmes/university_list.html",
-        {
-            "universities": universities,
-            "crumbs": [("Universities", None)],
-        },
-    )
-
-
-@catalogue_cache.conditional_page
-@page_cache.rendered_page
 def university_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    def build():
+    def context():
         university = get_object_or_404(University, slug=slug)
         programmes = selectors.programme_cards(
             university.programmes.published().order_by("title", "pk")
         )
-        return university, list(programmes)
-
-    university, programmes = catalogue_cache.cached(request, "university", slug, build=build)
-    return render(
-        request,
-        "programmes/university_detail.html",
-        {
+        return {
             "university": university,
-            "programmes": programmes,
+            "programmes": list(programmes),
             "crumbs": [("Universities", reverse("university_list")), (university.name, None)],
-        },
-    )
+        }
+
+    return _page(request, (), "programmes/university_detail.html", context)
 
 
-@catalogue_cache.conditional_page
-@page_cache.rendered_page
 def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    def build():
+    def context():
         topic = get_object_or_404(Topic, slug=slug)
         programmes = selectors.programme_cards(topic.programmes.published().order_by("title", "pk"))
-        return topic, list(programmes), selectors.related_guides(topic=topic)
-
-    topic, programmes, guides = catalogue_cache.cached(request, "topic", slug, build=build)
-    return render(
-        request,
-        "programmes/topic_detail.html",
-        {
+        return {
             "topic": topic,
-            "programmes": programmes,
-            "guides": guides,
+            "programmes": list(programmes),
+            "guides": selectors.related_guides(topic=topic),
             "crumbs": [("Programmes", reverse("programme_list")), (topic.name, None)],
-        },
-    )
+        }
+
+    return _page(request, (), "programmes/topic_detail.html", context)
 
 
-@catalogue_cache.conditional_page
-@page_cache.rendered_page
 def about_data(request: HttpRequest) -> HttpResponse:
     """Where facts come from, what "verified" means, and how complete the catalogue is."""
-    published, verified, rows = catalogue_cache.cached(
-        request, "completeness", build=selectors.catalogue_completeness
-    )
-    return render(
-        request,
-        "programmes/about_data.html",
-        {
+
+    def context():
+        published, verified, rows = selectors.catalogue_completeness()
+        return {
             "published": published,
             "verified": verified,
             "rows": rows,
             "fee_basis": fees.BASIS_EXPLAINED,
             "crumbs": [("About our data", None)],
-        },
-    )
+        }
+
+    return _page(request, (), "programmes/about_data.html", context)
 
 
 # ----- shortlist and comparison ------------------------------------------------------------
@@ -320,9 +317,11 @@ def _programme_id(request: HttpRequest) -> int | None:
 
 
 def _shortlist_reply(request: HttpRequest, message: str, level: int, ok: bool = True):
+    """JSON for site.js; otherwise the visitor's own shortlist page, which says what happened
+    and links back to the page they came from."""
     ids = shortlist.get(request.session)
     if _wants_json(request):
-        return JsonResponse(
+        response = JsonResponse(
             {
                 "ok": ok,
                 "message": message,
@@ -332,11 +331,18 @@ def _shortlist_reply(request: HttpRequest, message: str, level: int, ok: bool = 
             },
             status=200 if ok else 400,
         )
-    messages.add_message(request, level, message)
-    return redirect(_safe_next(request, reverse("programme_list")))
+    else:
+        messages.add_message(request, level, message)
+        back = _safe_next(request, "")
+        target = reverse("shortlist")
+        response = redirect(f"{target}?{urlencode({'next': back})}" if back else target)
+    shortlist.set_cookie(response, ids)
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @require_POST
+@require_same_origin
 def shortlist_add(request: HttpRequest) -> HttpResponse:
     programme_id = _programme_id(request)
     programme = (
@@ -370,6 +376,7 @@ def shortlist_add(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+@require_same_origin
 def shortlist_remove(request: HttpRequest) -> HttpResponse:
     programme_id = _programme_id(request)
     if programme_id is None or not shortlist.remove(request.session, programme_id):
@@ -378,118 +385,149 @@ def shortlist_remove(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+@require_same_origin
 def shortlist_clear(request: HttpRequest) -> HttpResponse:
     shortlist.clear(request.session)
     return _shortlist_reply(request, "Your shortlist is empty.", messages.SUCCESS)
 
 
+def shortlist_page(request: HttpRequest) -> HttpResponse:
+    """The visitor's own shortlist: what just changed, what is in it, and the way back.
+
+    A personal page (never cached, never indexed); without JavaScript, every add and remove
+    lands here.
+    """
+    ids = shortlist.get(request.session) if settings.SESSION_COOKIE_NAME in request.COOKIES else []
+    found = {
+        p.pk: p for p in selectors.programme_cards(Programme.objects.published().filter(pk__in=ids))
+    }
+    programmes = [found[i] for i in ids if i in found]
+    response = render(
+        request,
+        "programmes/shortlist.html",
+        {
+            "programmes": programmes,
+            "compare_url": shortlist.compare_url([p.pk for p in programmes]),
+            "back_url": _safe_next(request, ""),
+            "max_shortlist": shortlist.MAX_SHORTLIST,
+            "here": request.get_full_path(),
+            "noindex": True,
+            "crumbs": [("Programmes", reverse("programme_list")), ("Your shortlist", None)],
+        },
+    )
+    shortlist.set_cookie(response, ids)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 def compare(request: HttpRequest) -> HttpResponse:
     if not request.GET.getlist("p"):
-        saved = shortlist.get(request.session)
+        saved = (
+            shortlist.get(request.session)
+            if settings.SESSION_COOKIE_NAME in request.COOKIES
+            else []
+        )
         if saved:
             # The URL alone must reproduce the page, so a shortlist becomes an explicit p list.
-            return redirect(shortlist.compare_url(saved))
+            response = redirect(shortlist.compare_url(saved))
+            response["Cache-Control"] = "private, no-store"
+            return response
     return _compare_page(request)
 
 
-@page_cache.rendered_page
 def _compare_page(request: HttpRequest) -> HttpResponse:
     """The comparison itself: the same for everyone with the same ``p`` values."""
-    raw = request.GET.getlist("p")
-    selection = compare_module.parse_ids(raw)
-    programmes, archived = catalogue_cache.cached(
-        request,
-        "compare",
-        tuple(selection.ids),
-        build=lambda: selectors.programmes_for_compare(ids=selection.ids),
-    )
-    found = {p.pk for p in programmes}
-    dropped = list(selection.dropped)
-    dropped[:0] = [
-        (str(i), archived.get(i) or "is not a published programme")
-        for i in selection.ids
-        if i not in found
-    ]
-    context = {
-        "programmes": programmes,
-        "dropped": dropped,
-        "fee_basis": fees.BASIS_EXPLAINED,
-        "crumbs": [("Programmes", reverse("programme_list")), ("Compare", None)],
-        "share_url": request.build_absolute_uri(shortlist.compare_url([p.pk for p in programmes])),
-        "remove_urls": [
-            shortlist.compare_url([q.pk for q in programmes if q.pk != p.pk]) for p in programmes
-        ],
-    }
-    if len(programmes) >= 2:
-        context["rows"] = compare_module.build_rows(programmes)
-        context["chart"] = compare_module.build_chart(programmes)
-        context["similar_urls"] = [
-            f"{reverse('programme_list')}?" + urlencode([("topic", t.slug) for t in p.topics.all()])
-            for p in programmes
+    selection = compare_module.parse_ids(request.GET.getlist("p"))
+
+    def context():
+        programmes, archived = selectors.programmes_for_compare(ids=selection.ids)
+        found = {p.pk for p in programmes}
+        dropped = list(selection.dropped)
+        dropped[:0] = [
+            (str(i), archived.get(i) or "is not a published programme")
+            for i in selection.ids
+            if i not in found
         ]
-    return render(request, "programmes/compare.html", context)
+        ids = [p.pk for p in programmes]
+        data = {
+            "programmes": programmes,
+            "dropped": dropped,
+            "fee_basis": fees.BASIS_EXPLAINED,
+            "crumbs": [("Programmes", reverse("programme_list")), ("Compare", None)],
+            "share_url": request.build_absolute_uri(shortlist.compare_url(ids)),
+            "here": shortlist.compare_url(ids),
+            "remove_urls": [shortlist.compare_url([q for q in ids if q != p]) for p in ids],
+        }
+        if len(programmes) >= 2:
+            data["rows"] = compare_module.build_rows(programmes)
+            data["chart"] = compare_module.build_chart(programmes)
+            data["similar_urls"] = [
+                f"{reverse('programme_list')}?"
+                + urlencode([("topic", t.slug) for t in p.topics.all()])
+                for p in programmes
+            ]
+        return data
+
+    # Values that are not programme numbers are shown back: such pages are not kept.
+    state = None if selection.dropped else (("p", tuple(selection.ids)),)
+    return _page(request, state, "programmes/compare.html", context)
 
 
 # ----- guides ------------------------------------------------------------------------------
 
 
-@catalogue_cache.conditional_page
-@page_cache.rendered_page
 def guide_list(request: HttpRequest) -> HttpResponse:
     topic_slug = request.GET.get("topic", "")
+    # Only a well-formed slug reaches the database (PostgreSQL rejects e.g. a NUL byte).
+    if topic_slug and not slug_re.match(topic_slug):
+        topic_slug = "\0"
 
-    def build():
-        # Only a well-formed slug reaches the database (PostgreSQL rejects e.g. a NUL byte).
-        topic = Topic.objects.filter(slug=topic_slug).first() if slug_re.match(topic_slug) else None
+    def build() -> HttpResponse:
+        topic = Topic.objects.filter(slug=topic_slug).first() if topic_slug != "\0" else None
         topics_with_guides = Topic.objects.filter(guides__status=Status.PUBLISHED).distinct()
-        return {
-            "guides": list(selectors.guide_list(topic=topic)),
-            "topic": topic,
-            "unknown_topic": bool(topic_slug) and topic is None,
-            "topics": list(topics_with_guides.order_by("name")),
-        }
+        canonical = reverse("guide_list")
+        if topic is not None:
+            canonical += "?" + urlencode({"topic": topic.slug})
+        response = render(
+            request,
+            "programmes/guide_list.html",
+            {
+                "guides": list(selectors.guide_list(topic=topic)),
+                "topic": topic,
+                "unknown_topic": bool(topic_slug) and topic is None,
+                "topics": list(topics_with_guides.order_by("name")),
+                "canonical_url": seo.absolute_url(request, canonical),
+                "crumbs": [("Guides", None)],
+            },
+        )
+        if topic_slug and topic is None:
+            catalogue_cache.not_stored(response)  # a made-up topic creates no entry
+        return response
 
-    data = catalogue_cache.cached(request, "guides", topic_slug, build=build)
-    canonical = reverse("guide_list")
-    if data["topic"] is not None:
-        canonical += "?" + urlencode({"topic": data["topic"].slug})
-    return render(
-        request,
-        "programmes/guide_list.html",
-        {
-            **data,
-            "canonical_url": seo.absolute_url(request, canonical),
-            "crumbs": [("Guides", None)],
-        },
-    )
+    return catalogue_cache.public_page(request, (("topic", topic_slug),), build)
 
 
-@catalogue_cache.conditional_page
-@page_cache.rendered_page
 def guide_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    def build():
+    def build() -> HttpResponse:
+        # Staff preview drafts; public_page never keeps what a signed-in user sees.
         guide = selectors.guide_for_reader(slug=slug, user=request.user)
-        return guide, selectors.guide_related_programmes(guide=guide)
+        response = render(
+            request,
+            "programmes/guide_detail.html",
+            {
+                "guide": guide,
+                "rendered": guide.rendered(),
+                "is_preview": guide.status != Status.PUBLISHED,
+                "programmes": selectors.guide_related_programmes(guide=guide),
+                "crumbs": [("Guides", reverse("guide_list")), (guide.title, None)],
+            },
+        )
+        if guide.status != Status.PUBLISHED:
+            response["X-Robots-Tag"] = "noindex"
+            response["Cache-Control"] = "private, no-store"
+        return response
 
-    if request.user.is_staff:  # staff previews drafts: read fresh, never cached
-        guide, programmes = build()
-    else:
-        guide, programmes = catalogue_cache.cached(request, "guide", slug, build=build)
-    response = render(
-        request,
-        "programmes/guide_detail.html",
-        {
-            "guide": guide,
-            "rendered": guide.rendered(),
-            "is_preview": guide.status != Status.PUBLISHED,
-            "programmes": programmes,
-            "crumbs": [("Guides", reverse("guide_list")), (guide.title, None)],
-        },
-    )
-    if guide.status != Status.PUBLISHED:
-        response["X-Robots-Tag"] = "noindex"
-        response["Cache-Control"] = "private, no-store"
-    return response
+    return catalogue_cache.public_page(request, (), build)
 
 
 # ----- staff export ------------------------------------------------------------------------

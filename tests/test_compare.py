@@ -1,4 +1,4 @@
-"""The compare shortlist (session, POST forms with CSRF) and the side-by-side comparison page."""
+"""The compare shortlist (session; POSTs checked by origin) and the comparison page."""
 
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
@@ -12,39 +12,52 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def csrf_client():
+    # Django's CSRF checks on: the shortlist endpoints need no token, they check the origin.
     return Client(enforce_csrf_checks=True)
 
 
-def post_with_csrf(client, url, data):
-    """Submit a form the way a browser does: fetch a page for the token, then post it."""
-    client.get("/programmes/")
-    token = client.cookies["csrftoken"].value
-    return client.post(url, {**data, "csrfmiddlewaretoken": token})
+SAME_SITE = {"HTTP_ORIGIN": "http://testserver", "HTTP_SEC_FETCH_SITE": "same-origin"}
+
+
+def post_from_site(client, url, data):
+    """Submit a form the way a browser does from one of this site's pages."""
+    return client.post(url, data, **SAME_SITE)
 
 
 def add(client, programme, next_url="/programmes/"):
-    return post_with_csrf(client, "/shortlist/add/", {"programme": programme.pk, "next": next_url})
+    return post_from_site(client, "/shortlist/add/", {"programme": programme.pk, "next": next_url})
 
 
 def session_ids(client):
     return client.session.get("shortlist", [])
 
 
-def test_add_returns_to_where_the_user_was_and_shows_count(csrf_client):
+def test_add_lands_on_the_shortlist_page_which_confirms_and_links_back(csrf_client):
     programme = make_programme(title="Clinical AI")
     response = add(csrf_client, programme, next_url="/programmes/?nation=england")
     assert response.status_code == 302
-    assert response["Location"] == "/programmes/?nation=england"
-    page = csrf_client.get("/programmes/?nation=england")
+    assert response["Location"] == "/shortlist/?next=%2Fprogrammes%2F%3Fnation%3Dengland"
+    assert response.cookies["shortlist"].value == str(programme.pk)
+    page = csrf_client.get(response["Location"])
+    assert page["Cache-Control"] == "private, no-store"
     assert "Added MSc Clinical AI to your shortlist." in page.text
-    assert '<span class="badge" data-shortlist-count>1</span>' in page.text
-    assert "In compare list" in page.text
+    assert '<a href="/programmes/?nation=england">Back to where you were</a>' in page.text
+    assert f'<a href="{programme.get_absolute_url()}">MSc Clinical AI</a>' in page.text
+    # The message is shown once, on this personal page, and never on a public one.
+    assert "Added MSc Clinical AI" not in csrf_client.get("/shortlist/").text
+    assert "Added MSc Clinical AI" not in csrf_client.get("/programmes/?nation=england").text
 
 
-def test_add_without_csrf_token_is_refused(csrf_client):
+def test_add_from_another_site_is_refused(csrf_client):
     programme = make_programme()
-    response = csrf_client.post("/shortlist/add/", {"programme": programme.pk})
+    response = csrf_client.post(
+        "/shortlist/add/",
+        {"programme": programme.pk},
+        HTTP_ORIGIN="https://evil.example",
+        HTTP_SEC_FETCH_SITE="cross-site",
+    )
     assert response.status_code == 403
+    assert "came from another website" in response.text
     assert session_ids(csrf_client) == []
 
 
@@ -55,8 +68,9 @@ def test_shortlist_holds_at_most_four_and_a_fifth_changes_nothing(csrf_client):
     response = add(csrf_client, programmes[4])
     assert response.status_code == 302
     assert session_ids(csrf_client) == [p.pk for p in programmes[:4]]
-    page = csrf_client.get("/programmes/")
+    page = csrf_client.get(response["Location"])
     assert "already holds 4 programmes" in page.text
+    assert "Compare these 4 programmes" in page.text
 
 
 def test_adding_twice_keeps_one_entry(csrf_client):
@@ -70,16 +84,16 @@ def test_remove_and_clear(csrf_client):
     first, second = make_programme(), make_programme()
     add(csrf_client, first)
     add(csrf_client, second)
-    post_with_csrf(csrf_client, "/shortlist/remove/", {"programme": first.pk})
+    post_from_site(csrf_client, "/shortlist/remove/", {"programme": first.pk})
     assert session_ids(csrf_client) == [second.pk]
-    post_with_csrf(csrf_client, "/shortlist/clear/", {})
+    post_from_site(csrf_client, "/shortlist/clear/", {})
     assert session_ids(csrf_client) == []
 
 
 @pytest.mark.parametrize("value", ["", "abc", "-1", "0", "99999999", "1e9", "9" * 40, "\x00"])
 def test_adding_junk_or_unknown_ids_changes_nothing(csrf_client, value):
-    make_programme()  # the list page needs a form on it to hand out a CSRF token
-    response = post_with_csrf(csrf_client, "/shortlist/add/", {"programme": value})
+    make_programme()
+    response = post_from_site(csrf_client, "/shortlist/add/", {"programme": value})
     assert response.status_code == 302
     assert session_ids(csrf_client) == []
 
@@ -96,7 +110,8 @@ def test_unpublished_programme_cannot_be_added(csrf_client):
 )
 def test_next_never_redirects_off_site(csrf_client, next_url):
     response = add(csrf_client, make_programme(), next_url=next_url)
-    assert response["Location"] == "/programmes/"
+    assert response["Location"] == "/shortlist/"
+    assert "Back to where you were" not in csrf_client.get("/shortlist/?next=" + next_url).text
 
 
 def test_json_reply_for_in_place_updates(client):

@@ -53,8 +53,12 @@ def test_form_works_without_javascript_and_says_it_changes_nothing_by_itself(cli
 
 def test_a_report_lands_in_the_queue_as_a_visitor_report(client, programme):
     response = client.post(form_url(programme), GOOD, follow=True)
-    assert response.redirect_chain[-1][0] == programme.get_absolute_url()
-    assert "It does not change this page until an editor has checked it." in text_of(response)
+    # Thanked on the correction page itself: public pages show no messages.
+    assert response.redirect_chain[-1][0] == form_url(programme)
+    assert "It does not change the programme's page until an editor has checked it." in (
+        text_of(response)
+    )
+    assert "Thank you" not in client.get(programme.get_absolute_url()).text
     report = Suggestion.objects.get()
     assert report.origin == SuggestionOrigin.VISITOR
     assert report.status == SuggestionStatus.OPEN

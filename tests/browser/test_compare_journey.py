@@ -37,8 +37,16 @@ def test_shortlist_works_without_javascript(live_server, browser):
     page.goto(f"{live_server.url}/programmes/")
     with page.expect_navigation():  # no script: a real form POST, a redirect, a new page
         page.get_by_role("button", name="Add to compare").click()
+    # The visitor's own shortlist page confirms the change and links back.
+    page.wait_for_url("**/shortlist/?next=*")
+    expect(page.get_by_role("heading", name="Your shortlist")).to_be_visible()
     expect(page.get_by_text("Added MSc No Script Programme")).to_be_visible()
-    expect(page.locator("[data-shortlist-count]")).to_have_text("1")
-    page.get_by_role("link", name="Compare 1").click()
+    expect(page.locator(".shortlist li")).to_have_count(1)
+    page.get_by_role("link", name="Back to where you were").click()
+    page.wait_for_url(f"{live_server.url}/programmes/")
+    # Public pages are the same for everyone: without script the header shows no count, and
+    # "Compare" takes the visitor to their own comparison.
+    expect(page.locator("[data-shortlist-count]")).to_be_hidden()
+    page.get_by_role("link", name="Compare", exact=True).click()
     page.wait_for_url(f"**/compare/?p={programme.pk}")
     context.close()
