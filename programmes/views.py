@@ -83,6 +83,7 @@ def programme_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "page_range": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
             "counts": counts,
+            "university_facet": filterset.university_facet(counts["university"]),
             "nations": Nation.choices,
             "query_without_page": query.urlencode(),
             "active_filters": active_filters,
@@ -95,6 +96,34 @@ def programme_list(request: HttpRequest) -> HttpResponse:
                 for name in ("topic", "nation", "university", "award")
             },
             "crumbs": [("Programmes", None)],
+        },
+    )
+
+
+@catalogue_cache.conditional_page
+@page_cache.rendered_page
+def programme_universities(request: HttpRequest) -> HttpResponse:
+    """Every university with its matches for the list's other filters: the list page's
+    university facet shows only the top few, and links here for the rest."""
+    options = catalogue_cache.cached(request, "filter-options", build=filter_options)
+    filterset = ProgrammeFilter(request.GET or None, options=options)
+    # The list page's own cached count and facet counts: the same filters, the same entry.
+    listing = catalogue_cache.Listing(request, filterset, settings.PROGRAMMES_PER_PAGE)
+    list_query = urlencode(filterset.url_params())
+    list_url = reverse("programme_list") + (f"?{list_query}" if list_query else "")
+    return render(
+        request,
+        "programmes/programme_universities.html",
+        {
+            "form": filterset.form,
+            "universities": filterset.university_choices(listing.counts["university"]),
+            "count": listing.count,
+            "active_filters": filterset.active_filter_count(),
+            "list_url": list_url,
+            "canonical_url": seo.absolute_url(request, reverse("programme_universities")),
+            # A helper for choosing filters; /universities/ is the page for search engines.
+            "noindex": True,
+            "crumbs": [("Programmes", list_url), ("Universities", None)],
         },
     )
 
