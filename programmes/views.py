@@ -93,7 +93,7 @@ def programme_list(request: HttpRequest) -> HttpResponse:
             "noindex": active_filters > 2 or (page.number > 1 and active_filters > 0),
             "selected": {
                 name: set(request.GET.getlist(name))
-                for name in ("topic", "nation", "university", "award")
+                for name in ("topic", "nation", "award")
             },
             "crumbs": [("Programmes", None)],
         },

@@ -6,9 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from programmes.filters import UNIVERSITIES_SHOWN
 from programmes.models import Nation
@@ -200,19 +198,3 @@ def test_the_chooser_is_the_same_for_every_anonymous_visitor(twelve):
     assert first.content == second.content
     assert "csrfmiddlewaretoken" not in first.text
     assert 'method="post"' not in first.text
-
-
-def test_the_chooser_makes_a_fixed_number_of_queries(client, twelve):
-    def count(url):
-        with CaptureQueriesContext(connection) as ctx:
-            assert client.get(url).status_code == 200
-        return len(ctx.captured_queries)
-
-    from django.core.cache import cache
-
-    small = count(f"{CHOOSER}?nation=england")
-    for n in range(13, 40):
-        make_programme(university=make_university(name=f"Uni {n:02d}", slug=f"uni-{n:02d}"))
-    cache.clear()
-    # universities + topics (choices), count, three facets: the list page's reads, no page rows
-    assert small == count(f"{CHOOSER}?nation=england") == 6
