@@ -7,7 +7,9 @@ Invalid values become form errors and are ignored; they never reach the database
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from decimal import Decimal
+from urllib.parse import urlencode
 
 import django_filters
 from django import forms
@@ -19,6 +21,10 @@ from .models import IELTS_STEPS, MONTHS, Award, Mode, Nation, Programme, Topic, 
 MAX_QUERY_LENGTH = 200
 MAX_QUERY_TERMS = search.MAX_QUERY_TERMS
 MAX_FEE = 1_000_000
+# The list page's university facet shows this many universities (most matches first) plus every
+# selected one; the rest are one link away (/programmes/universities/). Listing all of them
+# made the page grow with the catalogue: 670 checkboxes, 229 KB, at 20,000 programmes.
+UNIVERSITIES_SHOWN = 10
 IELTS_CHOICES = [(f"{step:.1f}", f"{step:.1f}") for step in IELTS_STEPS if step >= 4]
 
 SORTS = {
@@ -79,6 +85,34 @@ class NumberText(forms.TextInput):
 
     def __init__(self, attrs=None):
         super().__init__({"inputmode": "numeric", "autocomplete": "off", **(attrs or {})})
+
+
+@dataclass
+class UniversityChoice:
+    slug: str
+    name: str
+    city: str
+    count: int  # programmes matching every other filter
+    selected: bool
+    add_query: str = ""  # the current filters with this university added (unselected ones)
+    remove_query: str = ""  # the current filters with it taken out (selected ones)
+
+
+@dataclass
+class UniversityFacet:
+    """What the list page shows of the university filter: a bounded choice."""
+
+    shown: list[UniversityChoice] = field(default_factory=list)
+    total: int = 0  # universities with a published programme
+    query: str = ""  # the current filters, for the link to every university
+
+    @property
+    def hidden(self) -> int:
+        return self.total - len(self.shown)
+
+    @property
+    def has_selected(self) -> bool:
+        return any(choice.selected for choice in self.shown)
 
 
 def filter_options() -> tuple[list[dict], list[dict]]:
@@ -261,6 +295,91 @@ class ProgrammeFilter(django_filters.FilterSet):
         cleaned = getattr(self.form, "cleaned_data", {})
         return sum(1 for k, v in cleaned.items() if k != "sort" and v not in (None, "", []))
 
+    def selected(self, name: str) -> list[str]:
+        """The valid values chosen for a multiple-choice filter (unknown slugs dropped)."""
+        if not self.is_bound:
+            return []
+        self.errors  # noqa: B018 - runs validation so cleaned_data exists
+        return list(self.form.cleaned_data.get(name) or [])
+
+    def url_params(self, **replace: list[str]) -> list[tuple[str, str]]:
+        """The validated filters as query parameters, in the FilterSet's order, with the
+        values of any filter named in ``replace`` swapped for the ones given.
+
+        Links built from these carry neither junk nor refused values, and the same filters
+        always give the same URL; the list page is rendered from them and cached under them
+        (junk parameters, repeated or reordered values and spellings such as ``010000`` give
+        the same pairs). ``sort`` is kept only when it is not the one implied anyway.
+        """
+        if not self.is_bound:
+            cleaned = {}
+        else:
+            self.errors  # noqa: B018 - runs validation so cleaned_data exists
+            cleaned = self.form.cleaned_data
+        implied = SEARCH_SORT if self.search_text else DEFAULT_SORT
+        params = []
+        for name in self.filters:
+            value = replace.get(name, cleaned.get(name))
+            if value in (None, "", []):
+                continue
+            if name == "sort":
+                if self.sort_key != implied:
+                    params.append((name, self.sort_key))
+            elif isinstance(value, list | tuple):
+                # One order, no repeats: the list page is cached under these (cache.py).
+                params.extend((name, v) for v in sorted(dict.fromkeys(map(str, value))))
+            else:
+                params.append((name, str(value)))
+        return params
+
+    def university_choices(self, counts: dict[str, int]) -> list[UniversityChoice]:
+        """Every university with a published programme, by name, with its count and the
+        queries that add it to (or take it out of) the current filters."""
+        chosen = self.selected("university")
+        choices = []
+        for u in self.university_options:
+            selected = u["slug"] in chosen
+            choice = UniversityChoice(
+                slug=u["slug"],
+                name=u["name"],
+                city=u["city"],
+                count=counts.get(u["slug"], 0),
+                selected=selected,
+            )
+            if selected:
+                remaining = [s for s in chosen if s != u["slug"]]
+                choice.remove_query = urlencode(self.url_params(university=remaining))
+            else:
+                choice.add_query = urlencode(self.url_params(university=[*chosen, u["slug"]]))
+            choices.append(choice)
+        return choices
+
+    def university_facet(
+        self, counts: dict[str, int], *, limit: int = UNIVERSITIES_SHOWN
+    ) -> UniversityFacet:
+        """The selected universities (by name), then the ``limit`` with most matches for the
+        other filters that are not selected already. Universities with no match are left
+        out unless selected: choosing one would only empty the list."""
+        chosen = set(self.selected("university"))
+        options = self.university_options
+        selected = [
+            UniversityChoice(u["slug"], u["name"], u["city"], counts.get(u["slug"], 0), True)
+            for u in options
+            if u["slug"] in chosen
+        ]
+        ranked = sorted(
+            (u for u in options if counts.get(u["slug"], 0) > 0),
+            key=lambda u: (-counts[u["slug"]], u["name"]),
+        )[:limit]
+        top = [
+            UniversityChoice(u["slug"], u["name"], u["city"], counts[u["slug"]], False)
+            for u in ranked
+            if u["slug"] not in chosen
+        ]
+        return UniversityFacet(
+            shown=selected + top, total=len(options), query=urlencode(self.url_params())
+        )
+
     def queryset_without(self, facet: str):
         """The filtered queryset ignoring one facet: the base for that facet's counts."""
         qs = self.queryset.all()
@@ -272,27 +391,3 @@ class ProgrammeFilter(django_filters.FilterSet):
                 continue
             qs = self.filters[name].filter(qs, value)
         return qs
-
-
-def canonical_params(filterset: ProgrammeFilter) -> list[tuple[str, str]]:
-    """The list's filters as validated, one pair per value, in one order.
-
-    What a list page shows depends on these alone, so the page is rendered from them (not from
-    the raw query string) and cached under them: junk parameters, empty values, repeated or
-    reordered values and spellings such as ``010000`` all give the same pairs. Call only on a
-    valid (or unbound) filterset. A chosen sort is kept even when it is the default: with a
-    search, no sort means relevance.
-    """
-    if not filterset.is_bound:
-        return []
-    filterset.errors  # noqa: B018 - validates, so cleaned_data exists
-    pairs: list[tuple[str, str]] = []
-    for name in filterset.base_filters:
-        value = filterset.form.cleaned_data.get(name)
-        if value in (None, "", [], ()):
-            continue
-        if isinstance(value, list | tuple | set):
-            pairs.extend((name, item) for item in sorted(dict.fromkeys(map(str, value))))
-        else:
-            pairs.append((name, str(value)))
-    return pairs

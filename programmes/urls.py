@@ -8,6 +8,7 @@ from .feeds import GuidesFeed
 urlpatterns = [
     path("", views.home, name="home"),
     path("programmes/", views.programme_list, name="programme_list"),
+    path("programmes/universities/", views.programme_universities, name="programme_universities"),
     path("search/", views.site_search, name="site_search"),
     path(
         "programmes/<slug:university_slug>/<slug:programme_slug>/",

@@ -28,7 +28,7 @@ from portal.same_origin import require_same_origin
 from . import cache as catalogue_cache
 from . import compare as compare_module
 from . import exports, fees, search, selectors, seo, shortlist
-from .filters import MAX_QUERY_LENGTH, ProgrammeFilter, canonical_params, filter_options
+from .filters import MAX_QUERY_LENGTH, ProgrammeFilter, filter_options
 from .models import Guide, Nation, Programme, Status, Topic, University
 
 
@@ -79,7 +79,7 @@ def programme_list(request: HttpRequest) -> HttpResponse:
     else:
         # Rendered from the filters as validated, never the raw query: every address that
         # means the same list gets the same page (and the same cache entry).
-        pairs = canonical_params(filterset)
+        pairs = filterset.url_params()
         params = QueryDict(mutable=True)
         for name, value in pairs:
             params.appendlist(name, value)
@@ -115,6 +115,7 @@ def programme_list(request: HttpRequest) -> HttpResponse:
                     page.number, on_each_side=2, on_ends=1
                 ),
                 "counts": listing.counts,
+                "university_facet": filterset.university_facet(listing.counts["university"]),
                 "nations": Nation.choices,
                 "query_without_page": query.urlencode(),
                 "here": here,
@@ -124,8 +125,7 @@ def programme_list(request: HttpRequest) -> HttpResponse:
                 "canonical_url": seo.absolute_url(request, seo.list_canonical_path(shown)),
                 "noindex": active_filters > 2 or (page.number > 1 and active_filters > 0),
                 "selected": {
-                    name: set(params.getlist(name))
-                    for name in ("topic", "nation", "university", "award")
+                    name: set(params.getlist(name)) for name in ("topic", "nation", "award")
                 },
                 "crumbs": [("Programmes", None)],
             },
@@ -139,6 +139,35 @@ def programme_list(request: HttpRequest) -> HttpResponse:
 
 # Page numbers beyond this are read as this (and then as the last page).
 MAX_PAGE = 100_000
+
+
+def programme_universities(request: HttpRequest) -> HttpResponse:
+    """Every university with its matches for the list's other filters: the list page's
+    university facet shows only the top few, and links here for the rest."""
+    options = catalogue_cache.cached(request, "filter-options", build=filter_options)
+    filterset = ProgrammeFilter(request.GET or None, options=options)
+    # Refused values are named on the page: such a page is rendered for this request only.
+    state = filterset.url_params() if not filterset.is_bound or filterset.is_valid() else None
+
+    def context():
+        listing = selectors.Listing(filterset, settings.PROGRAMMES_PER_PAGE)
+        list_query = urlencode(filterset.url_params())
+        list_url = reverse("programme_list") + (f"?{list_query}" if list_query else "")
+        return {
+            "form": filterset.form,
+            "universities": filterset.university_choices(listing.counts["university"]),
+            "count": listing.count,
+            "active_filters": filterset.active_filter_count(),
+            "list_url": list_url,
+            "canonical_url": seo.absolute_url(request, reverse("programme_universities")),
+            # A helper for choosing filters; /universities/ is the page for search engines.
+            "noindex": True,
+            "crumbs": [("Programmes", list_url), ("Universities", None)],
+        }
+
+    return _page(request, state, "programmes/programme_universities.html", context)
+
+
 SITE_SEARCH_PROGRAMMES = 10
 # A search with fewer results than this also offers "Did you mean …?" when a word looks misspelt.
 SUGGEST_BELOW = 3

@@ -336,6 +336,17 @@ def test_programme_list_survives_any_query_string(catalogue, counter):
     prop()
 
 
+def test_university_chooser_survives_any_query_string(catalogue, counter):
+    @FUZZ
+    @given(query=query_strings(LIST_KEYS))
+    def prop(query):
+        response = Client().get("/programmes/universities/?" + query)
+        check_response(response, counter)
+        assert_no_draft(response)
+
+    prop()
+
+
 def test_search_survives_any_search_text(catalogue, counter):
     """Site search and the list's ``q`` with every engine's syntax in them: never a 5xx."""
 

@@ -43,6 +43,21 @@ def test_list_page_query_count_is_the_same_for_one_result_and_a_full_page(client
     assert one == full == LIST_QUERIES
 
 
+# The list page's reads without its page rows and their topics: universities + topics (filter
+# choices), count, 3 facets. It lists every university, so the count must not grow with them.
+UNIVERSITY_CHOOSER_QUERIES = 6
+
+
+@pytest.mark.parametrize("query", ["", "?nation=england&university=x&max_fee_home=abc"])
+def test_university_chooser_query_count_does_not_grow_with_universities(client, query):
+    build(1)
+    few = count_queries(client, f"/programmes/universities/{query}")
+    for _ in range(12):
+        make_programme(university=make_university())
+    many = count_queries(client, f"/programmes/universities/{query}")
+    assert few == many == UNIVERSITY_CHOOSER_QUERIES
+
+
 def test_home_university_and_topic_pages_have_fixed_query_counts(client):
     programmes = build(2)
     uni = programmes[0].university

@@ -22,6 +22,7 @@ def test_public_pages_never_scroll_sideways(live_server, page):
         "universities": "/universities/",
         "about-data": "/about/data/",
         "list": "/programmes/?sort=fee_home",
+        "list-universities": "/programmes/universities/?university=university-of-cambridge",
         "detail": manchester,
         "gone": "/programmes/university-of-edinburgh/biomedical-ai-cdt-msc-by-research-year/",
         "university": "/universities/university-of-cambridge/",
