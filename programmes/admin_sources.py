@@ -308,7 +308,8 @@ class SuggestionAdmin(admin.ModelAdmin):
 
     @admin.action(permissions=["change"], description="Dismiss selected suggestions")
     def dismiss_selected(self, request, queryset):
-        count = sum(sources.dismiss(s, user=request.user) for s in queryset.filter(status="open"))
+        open_ones = queryset.filter(status=SuggestionStatus.OPEN)
+        count = sum(sources.dismiss(s, user=request.user) for s in open_ones)
         self.message_user(request, f"{count} suggestion(s) dismissed.", messages.SUCCESS)
 
     # ----- the review page (the change view, read-only) -----

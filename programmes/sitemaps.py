@@ -12,7 +12,7 @@ from django.contrib.sitemaps import Sitemap
 from django.db.models import Max, Q
 from django.urls import reverse
 
-from .models import Guide, Programme, Topic, University
+from .models import Guide, Programme, Status, Topic, University
 
 
 class PortalSitemap(Sitemap):
@@ -53,7 +53,7 @@ class UniversitySitemap(PortalSitemap):
         # A university page lists its programmes, so it changes when they do.
         return (
             University.objects.annotate(
-                latest=Max("programmes__updated", filter=Q(programmes__status="published"))
+                latest=Max("programmes__updated", filter=Q(programmes__status=Status.PUBLISHED))
             )
             .filter(latest__isnull=False)  # as /universities/: only with a published programme
             .only("slug", "updated")
@@ -71,7 +71,7 @@ class TopicSitemap(PortalSitemap):
     def items(self):
         return (
             Topic.objects.annotate(
-                latest=Max("programmes__updated", filter=Q(programmes__status="published"))
+                latest=Max("programmes__updated", filter=Q(programmes__status=Status.PUBLISHED))
             )
             .only("slug", "updated")
             .order_by("pk")
