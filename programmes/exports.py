@@ -15,7 +15,9 @@ from collections.abc import Iterator
 from itertools import islice
 
 from django.db.models import QuerySet
+from django.http import HttpRequest, StreamingHttpResponse
 from django.urls import reverse
+from django.utils import timezone
 
 from .models import MONTH_NAMES, Programme, Topic, mask_to_months
 
@@ -246,3 +248,21 @@ def stream_rows(queryset: QuerySet[Programme], base_url: str) -> Iterator[str]:
                 cells[index] = neutralise(cells[index])
             writer.writerow(cells)
         yield buffer.getvalue()
+
+
+def csv_response(
+    request: HttpRequest, queryset: QuerySet[Programme], *, name: str
+) -> StreamingHttpResponse:
+    """The download both exports answer with: the staff view and the admin's bulk action.
+
+    Streamed (``stream_rows``), named ``<name>-<today>.csv`` by the site's date, and never
+    stored by a browser or proxy: the file can hold drafts and editors' notes.
+    """
+    response = StreamingHttpResponse(
+        stream_rows(queryset, request.build_absolute_uri("/")[:-1]),
+        content_type="text/csv; charset=utf-8",
+    )
+    filename = f"{name}-{timezone.localdate().isoformat()}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
