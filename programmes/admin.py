@@ -27,12 +27,6 @@ from .cache import invalidate
 from .forms import GuideAdminForm, InRangeModelMultipleChoiceField, ProgrammeAdminForm, fits_field
 from .models import Guide, Mode, Programme, SearchSynonym, Status, Topic, University
 
-admin.site.site_header = "AI Health Masters UK: editors"
-admin.site.site_title = "AI Health Masters UK admin"
-admin.site.index_title = "Catalogue and guides"
-# The programme list has many columns; the app sidebar would push them off narrow screens.
-admin.site.enable_nav_sidebar = False
-
 
 class StudyModeFilter(admin.SimpleListFilter):
     title = "study mode"
