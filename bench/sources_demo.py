@@ -25,13 +25,13 @@ FIXTURES = ROOT / "tests" / "fixtures" / "extract"
 PY = str(ROOT / ".venv" / "bin" / "python")
 
 SETUP = """
-from programmes.models import Programme, University
+from programmes.models import Programme, Status, University
 uni = University.objects.create(name="Demo University (loopback)", slug="demo", city="Testford",
                                 nation="england")
 base = {base!r}
 def make(slug, official, sources=()):
     Programme.objects.create(
-        university=uni, title="Demo " + slug, slug=slug, status="published",
+        university=uni, title="Demo " + slug, slug=slug, status=Status.PUBLISHED,
         official_url=base + official, source_urls="\\n".join(base + s for s in sources),
     )
 make("ai-medicine", "/ai-medicine", ["/ai-medicine/fees"])

@@ -3,8 +3,9 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from portal.views import robots_txt
 from programmes.health import healthz
-from programmes.sitemaps import SITEMAPS, robots_txt
+from programmes.sitemaps import SITEMAPS
 
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),

@@ -19,7 +19,6 @@ from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectM
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import BooleanField, Case, Count, Q, Value, When
-from django.http import StreamingHttpResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
@@ -27,12 +26,6 @@ from . import admin_import, admin_sources, exports, fees, search, selectors
 from .cache import invalidate
 from .forms import GuideAdminForm, InRangeModelMultipleChoiceField, ProgrammeAdminForm, fits_field
 from .models import Guide, Mode, Programme, SearchSynonym, Status, Topic, University
-
-admin.site.site_header = "AI Health Masters UK: editors"
-admin.site.site_title = "AI Health Masters UK admin"
-admin.site.index_title = "Catalogue and guides"
-# The programme list has many columns; the app sidebar would push them off narrow screens.
-admin.site.enable_nav_sidebar = False
 
 
 class StudyModeFilter(admin.SimpleListFilter):
@@ -466,16 +459,9 @@ class ProgrammeAdmin(EditorialAdmin):
     @admin.action(permissions=["export"], description="Export selected as CSV")
     def export_csv(self, request, queryset):
         """The same streaming writer as /staff/export/programmes.csv, for the ticked rows."""
-        filename = f"programmes-selected-{timezone.localdate().isoformat()}.csv"
-        response = StreamingHttpResponse(
-            exports.stream_rows(
-                queryset.order_by("title", "pk"), request.build_absolute_uri("/")[:-1]
-            ),
-            content_type="text/csv; charset=utf-8",
+        return exports.csv_response(
+            request, queryset.order_by("title", "pk"), name="programmes-selected"
         )
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        response["Cache-Control"] = "private, no-store"
-        return response
 
     @admin.action(permissions=["change"], description="Mark selected programmes as verified today")
     def mark_verified_today(self, request, queryset):

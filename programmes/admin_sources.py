@@ -16,7 +16,6 @@ from contextlib import suppress
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, F, Q
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -31,7 +30,6 @@ from .models import (
     FeePeriod,
     PageRead,
     Programme,
-    SourcePage,
     Suggestion,
     SuggestionOrigin,
     SuggestionStatus,
@@ -308,7 +306,8 @@ class SuggestionAdmin(admin.ModelAdmin):
 
     @admin.action(permissions=["change"], description="Dismiss selected suggestions")
     def dismiss_selected(self, request, queryset):
-        count = sum(sources.dismiss(s, user=request.user) for s in queryset.filter(status="open"))
+        open_ones = queryset.filter(status=SuggestionStatus.OPEN)
+        count = sum(sources.dismiss(s, user=request.user) for s in open_ones)
         self.message_user(request, f"{count} suggestion(s) dismissed.", messages.SUCCESS)
 
     # ----- the review page (the change view, read-only) -----
@@ -377,43 +376,4 @@ def programme_panel(programme: Programme) -> dict:
         ],
         "conflicts": sorted(sources.conflicting_fields(suggestions)),
         "pages": [{"page": p, "read": latest.get(p.pk)} for p in pages],
-    }
-
-
-# ----- on the dashboard --------------------------------------------------------------------
-
-
-def dashboard_counts() -> dict:
-    """Fixed cost: four grouped or counted queries."""
-    open_by_origin = dict(
-        Suggestion.objects.open()
-        .order_by()
-        .values_list("origin")
-        .annotate(n=Count("pk"))
-        .values_list("origin", "n")
-    )
-    changed = (
-        SourcePage.objects.filter(changed_at__isnull=False)
-        .filter(
-            Q(programme__last_verified__isnull=True)
-            | Q(changed_at__date__gt=F("programme__last_verified"))
-        )
-        .count()
-    )
-    failed = list(
-        SourcePage.objects.exclude(last_reason="")
-        .order_by()
-        .values_list("last_reason")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "last_reason")
-    )
-    never_read = (
-        Programme.objects.published().exclude(pages__last_read_at__isnull=False).distinct().count()
-    )
-    return {
-        "open_page": open_by_origin.get(SuggestionOrigin.PAGE, 0),
-        "open_visitor": open_by_origin.get(SuggestionOrigin.VISITOR, 0),
-        "changed_since_verified": changed,
-        "failed": failed,
-        "never_read": never_read,
     }

@@ -16,7 +16,17 @@ from django import forms
 from django.db.models import Exists, F, OuterRef
 
 from . import search, selectors
-from .models import IELTS_STEPS, MONTHS, Award, Mode, Nation, Programme, Topic, University
+from .models import (
+    IELTS_STEPS,
+    MONTHS,
+    Award,
+    Mode,
+    Nation,
+    Programme,
+    Status,
+    Topic,
+    University,
+)
 
 MAX_QUERY_LENGTH = 200
 MAX_QUERY_TERMS = search.MAX_QUERY_TERMS
@@ -118,7 +128,7 @@ class UniversityFacet:
 def filter_options() -> tuple[list[dict], list[dict]]:
     """The university and topic choices: universities with a published programme, all topics."""
     universities = list(
-        University.objects.filter(programmes__status="published")
+        University.objects.filter(programmes__status=Status.PUBLISHED)
         .distinct()
         .order_by("name")
         .values("slug", "name", "city", "nation")

@@ -1,8 +1,9 @@
 """The editors' bulk CSV import: dry run first, then one all-or-nothing transaction.
 
-The file format is the export format (programmes/exports.py). Rows are matched to programmes by
-university slug + programme slug. Every cell is treated as text and validated by the model's own
-rules (field validators and database constraints); nothing in a cell is ever evaluated.
+The file format is the export format: the columns in programmes/csv_columns.py, which also say
+how each cell is read. Rows are matched to programmes by university slug + programme slug. Every
+cell is treated as text and validated by the model's own rules (field validators and database
+constraints); nothing in a cell is ever evaluated.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import csv
 import datetime
 import io
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
@@ -20,53 +20,22 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from .exports import IMPORT_COLUMNS, READ_ONLY_COLUMNS, unneutralise
-from .models import MONTHS, Mode, Programme, Topic, University, months_to_mask
+from .csv_columns import (
+    COLUMNS,
+    FIELD_TO_COLUMN,
+    IMPORT_COLUMNS,
+    READ_ONLY_COLUMNS,
+    CellError,
+    split,
+    unneutralise,
+)
+from .models import Programme, Topic, University
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 10_000
-MONTH_BY_NAME = {name.lower(): number for number, name in MONTHS}
-
-# CSV column -> model field, for the simple one-to-one columns.
-TEXT_FIELDS = {
-    "title": "title",
-    "award": "award",
-    "exit_awards": "exit_awards",
-    "department": "department",
-    "fee_year": "fee_year",
-    "fee_period": "fee_period",
-    "min_degree": "min_degree",
-    "summary": "summary",
-    "description": "description",
-    "official_course_url": "official_url",
-    "source_refers_to": "source_refers_to",
-    "status": "status",
-}
-INT_FIELDS = {
-    "duration_full_time_months": "duration_full_time_months",
-    "duration_part_time_months": "duration_part_time_months",
-    "fee_home_gbp": "fee_home",
-    "fee_international_gbp": "fee_international",
-}
-FIELD_TO_COLUMN = {
-    **{v: k for k, v in TEXT_FIELDS.items()},
-    **{v: k for k, v in INT_FIELDS.items()},
-}
-FIELD_TO_COLUMN.update(
-    {
-        "ielts_overall": "ielts_overall",
-        "placement": "placement",
-        "source_stale": "source_stale",
-        "last_verified": "last_verified",
-        "start_month_mask": "start_months",
-        "source_urls": "source_urls",
-        "offers_full_time": "modes",
-        "offers_part_time": "modes",
-        "offers_online": "modes",
-        "slug": "programme_slug",
-        "university": "university_slug",
-    }
-)
+# The cells read into model values here; the two slugs and the topics are looked up in
+# plan_import(), the read-only columns are ignored.
+_READ = [column for column in COLUMNS if column.read is not None]
 
 
 class ImportFileError(ValueError):
@@ -152,60 +121,14 @@ def read_csv(data: bytes) -> list[dict[str, str]]:
     return [{k.strip(): (v or "") for k, v in row.items()} for row in rows]
 
 
-def _split(value: str) -> list[str]:
-    return [part.strip() for part in value.split(";") if part.strip()]
-
-
 def _values_from_row(row: dict[str, str], errors: list) -> dict:
     """Cell text -> model values. Cell-level problems are appended to ``errors``."""
-    cell = {k: unneutralise(v.strip()) for k, v in row.items()}
     values: dict = {}
-    for column, name in TEXT_FIELDS.items():
-        values[name] = cell[column]
-    for column, name in INT_FIELDS.items():
-        raw = cell[column].replace(",", "").replace("£", "")
-        if raw == "":
-            values[name] = None
-            continue
+    for column in _READ:
         try:
-            values[name] = int(raw)
-        except ValueError:
-            errors.append((column, f"{cell[column][:40]!r} is not a whole number"))
-            continue
-        if not -(2**31) < values[name] < 2**31:
-            errors.append((column, f"{cell[column][:40]!r} is far too large"))
-    raw = cell["ielts_overall"]
-    try:
-        values["ielts_overall"] = Decimal(raw) if raw else None
-        if values["ielts_overall"] is not None and not values["ielts_overall"].is_finite():
-            raise InvalidOperation
-    except InvalidOperation:
-        errors.append(("ielts_overall", f"{raw[:40]!r} is not a number"))
-    for column in ("placement", "source_stale"):
-        raw = cell[column].lower()
-        mapping = {"yes": True, "no": False, "": None if column == "placement" else False}
-        if raw not in mapping:
-            errors.append((column, "use yes, no or leave empty"))
-        values[column] = mapping.get(raw)
-    modes = [m.lower() for m in _split(cell["modes"])]
-    for mode in modes:
-        if mode not in Mode.values:
-            errors.append(("modes", f"{mode[:40]!r} is not one of {', '.join(Mode.values)}"))
-    for mode, name in Programme.MODE_FIELDS.items():
-        values[name] = mode.value in modes
-    months = []
-    for name in _split(cell["start_months"]):
-        if name.lower() not in MONTH_BY_NAME:
-            errors.append(("start_months", f"{name[:40]!r} is not a month name"))
-        else:
-            months.append(MONTH_BY_NAME[name.lower()])
-    values["start_month_mask"] = months_to_mask(months)
-    values["source_urls"] = "\n".join(_split(cell["source_urls"]))
-    raw = cell["last_verified"]
-    try:
-        values["last_verified"] = datetime.date.fromisoformat(raw) if raw else None
-    except ValueError:
-        errors.append(("last_verified", f"{raw[:40]!r} is not a date like 2026-09-30"))
+            values.update(column.read(unneutralise(row[column.name].strip())))
+        except CellError as exc:
+            errors.extend((column.name, message) for message in exc.messages)
     return values
 
 
@@ -283,7 +206,7 @@ def plan_import(rows: list[dict[str, str]]) -> ImportPlan:
         if university is None:
             result.errors.append(("university_slug", f"no university with slug {uni_slug[:60]!r}"))
         topic_ids = []
-        for topic_slug in _split(row["topics"]):
+        for topic_slug in split(row["topics"]):
             if topic_slug not in topics:
                 result.errors.append(("topics", f"no topic with slug {topic_slug[:60]!r}"))
             else:
@@ -314,7 +237,7 @@ def plan_import(rows: list[dict[str, str]]) -> ImportPlan:
                     result.errors.append((column, message))
             result.action = "error"
             continue
-        new_topics = sorted(_split(row["topics"]))
+        new_topics = sorted(split(row["topics"]))
         result.programme = programme
         result.topic_ids = topic_ids
         if current is None:

@@ -251,7 +251,7 @@ def topics_with_counts() -> QuerySet[Topic]:
 
 
 def _published_q() -> Q:
-    return Q(programmes__status="published")
+    return Q(programmes__status=Status.PUBLISHED)
 
 
 def programmes_for_compare(*, ids: list[int]) -> tuple[list[Programme], dict[int, str]]:

@@ -1,4 +1,7 @@
-"""What search engines may crawl: ``/sitemap.xml`` (published pages only) and ``/robots.txt``."""
+"""What search engines may crawl: ``/sitemap.xml`` (published pages only).
+
+``/robots.txt``, which names this sitemap, is the project's: ``portal/views.py``.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +10,9 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max, Q
-from django.http import HttpResponse
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.views.decorators.http import require_GET
 
-from .models import Guide, Programme, Topic, University
+from .models import Guide, Programme, Status, Topic, University
 
 
 class PortalSitemap(Sitemap):
@@ -53,7 +53,7 @@ class UniversitySitemap(PortalSitemap):
         # A university page lists its programmes, so it changes when they do.
         return (
             University.objects.annotate(
-                latest=Max("programmes__updated", filter=Q(programmes__status="published"))
+                latest=Max("programmes__updated", filter=Q(programmes__status=Status.PUBLISHED))
             )
             .filter(latest__isnull=False)  # as /universities/: only with a published programme
             .only("slug", "updated")
@@ -71,7 +71,7 @@ class TopicSitemap(PortalSitemap):
     def items(self):
         return (
             Topic.objects.annotate(
-                latest=Max("programmes__updated", filter=Q(programmes__status="published"))
+                latest=Max("programmes__updated", filter=Q(programmes__status=Status.PUBLISHED))
             )
             .only("slug", "updated")
             .order_by("pk")
@@ -124,23 +124,3 @@ SITEMAPS = {
     "topics": TopicSitemap,
     "guides": GuideSitemap,
 }
-
-
-@require_GET
-def robots_txt(request):
-    """Rendered without a request context: no session, no database, nothing per visitor."""
-    sitemap_path = reverse("sitemap")
-    base = settings.SITE_URL or f"{request.scheme}://{request.get_host()}"
-    body = render_to_string(
-        "robots.txt",
-        {
-            "disallow": [
-                f"/{settings.ADMIN_URL}",
-                "/staff/",
-                reverse("compare"),
-                "/shortlist/",
-            ],
-            "sitemap_url": f"{base}{sitemap_path}",
-        },
-    )
-    return HttpResponse(body, content_type="text/plain; charset=utf-8")

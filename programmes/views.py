@@ -10,16 +10,9 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.validators import slug_re
-from django.http import (
-    HttpRequest,
-    HttpResponse,
-    JsonResponse,
-    QueryDict,
-    StreamingHttpResponse,
-)
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -575,11 +568,4 @@ def export_programmes(request: HttpRequest) -> HttpResponse:
         queryset = filterset.ordered_queryset()
     else:
         queryset = filterset.ordered_queryset().filter(status=Status.PUBLISHED)
-    filename = f"programmes-{timezone.localdate().isoformat()}.csv"
-    response = StreamingHttpResponse(
-        exports.stream_rows(queryset, request.build_absolute_uri("/")[:-1]),
-        content_type="text/csv; charset=utf-8",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return exports.csv_response(request, queryset, name="programmes")

@@ -239,3 +239,21 @@ def test_admin_export_action_is_offered_only_to_exporters(client):
     exporter.groups.add(Group.objects.get(name="Staff exporters"))
     client.force_login(exporter)
     assert "Export selected as CSV" in client.get("/admin/programmes/programme/").text
+
+
+def test_the_staff_export_and_the_admin_action_send_the_same_download_headers(client):
+    client.force_login(User.objects.create_superuser("root", password="pw"))
+    chosen = make_programme()
+    today = timezone.localdate().isoformat()
+    view = client.get(URL)
+    action = client.post(
+        "/admin/programmes/programme/",
+        {"action": "export_csv", "_selected_action": [chosen.pk]},
+    )
+    for response, name in ((view, "programmes"), (action, "programmes-selected")):
+        assert response.streaming
+        assert response["Content-Type"] == "text/csv; charset=utf-8"
+        # The admin's own never_cache adds no-cache and max-age=0 to the action's answer.
+        directives = {d.strip() for d in response["Cache-Control"].split(",")}
+        assert {"private", "no-store"} <= directives
+        assert response["Content-Disposition"] == f'attachment; filename="{name}-{today}.csv"'
