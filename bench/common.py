@@ -21,8 +21,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
-PY = str(ROOT / ".venv" / "bin" / "python")
-GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
+# The interpreter running the bench (make runs .venv/bin/python) and its gunicorn: a worktree
+# without its own .venv can run the bench with another checkout's.
+PY = sys.executable
+GUNICORN = str(Path(sys.executable).parent / "gunicorn")
 HOST = "127.0.0.1"
 
 # One key per run: sessions written by a manage.py subprocess must verify in gunicorn.
