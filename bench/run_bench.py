@@ -282,9 +282,12 @@ def main(argv: list[str] | None = None) -> int:
     misses = print_table(floor, floor_full, results)
     misses += print_growth(growth, growth_summary)
     args.results.parent.mkdir(parents=True, exist_ok=True)
+    # `make load` keeps its figures under "load" in the same file: carry them over.
+    previous = json.loads(args.results.read_text()) if args.results.exists() else {}
     args.results.write_text(
         json.dumps(
             {
+                **({"load": previous["load"]} if "load" in previous else {}),
                 "floor_rps": floor["rps"],
                 "floor_full_rps": floor_full["rps"],
                 "floors": {"full": floor_full, "bare": floor},
