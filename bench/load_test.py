@@ -244,7 +244,7 @@ class Editor:
                 completed = {pk: self.completed.get(pk) for pk in pks}
             try:
                 status, _, body, ms = self.http.request("GET", path)
-            except OSError as exc:
+            except (OSError, http.client.HTTPException) as exc:
                 self.errors.append({"what": f"check {kind}", "path": path, "error": repr(exc)})
                 continue
             self.checks += 1
@@ -291,7 +291,8 @@ class Editor:
                 time.sleep(max(0.0, next_save - time.monotonic()))
                 try:
                     self.save(n)
-                except OSError as exc:  # refused, reset, timed out: an error, and go on
+                except (OSError, http.client.HTTPException, AssertionError) as exc:
+                    # Refused, reset, timed out, or a page without the form: an error, and go on.
                     self.errors.append({"what": "admin save", "n": n, "error": repr(exc)})
                 n += 1
                 # One save every ``every`` seconds; a save that overran does not cause a burst.
