@@ -21,8 +21,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
-PY = str(ROOT / ".venv" / "bin" / "python")
-GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
+# The interpreter running the bench (make runs .venv/bin/python) and its gunicorn: a worktree
+# without its own .venv can run the bench with another checkout's.
+PY = sys.executable
+GUNICORN = str(Path(sys.executable).parent / "gunicorn")
 HOST = "127.0.0.1"
 
 # One key per run: sessions written by a manage.py subprocess must verify in gunicorn.
@@ -125,11 +127,13 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.contrib.auth.models import Permission
 from django.contrib.sessions.backends.db import SessionStore
 User = get_user_model()
-user, _ = User.objects.get_or_create(username="bench-exporter", defaults={"is_staff": True})
+user, _ = User.objects.get_or_create(username=%(username)r, defaults={"is_staff": True})
 user.is_staff = True
+user.is_superuser = %(superuser)r
 user.set_unusable_password()
 user.save()
-user.user_permissions.add(Permission.objects.get(codename="export_programme"))
+for codename in %(permissions)r:
+    user.user_permissions.add(Permission.objects.get(codename=codename))
 store = SessionStore()
 store[SESSION_KEY] = str(user.pk)
 store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
@@ -139,15 +143,27 @@ print(json.dumps({"session": store.session_key}))
 """
 
 
-def exporter_session(database: Path) -> str:
-    """A session key for a staff user holding programmes.export_programme, stored in ``database``.
+def staff_session(
+    database: Path, username: str, *, superuser: bool = False, permissions: tuple[str, ...] = ()
+) -> str:
+    """A session key for a staff user, stored in ``database``.
 
     Written straight into the sessions table (database sessions, as production without Redis
     uses), so no login form, CSRF or lockout logic is involved.
     """
-    out = manage(production_env(database), "shell", "-c", _SESSION_SCRIPT, quiet=True)
+    script = _SESSION_SCRIPT % {
+        "username": username,
+        "superuser": superuser,
+        "permissions": list(permissions),
+    }
+    out = manage(production_env(database), "shell", "-c", script, quiet=True)
     line = [x for x in out.splitlines() if x.startswith('{"session"')][-1]
     return json.loads(line)["session"]
+
+
+def exporter_session(database: Path) -> str:
+    """A session for a staff user holding programmes.export_programme (the CSV export)."""
+    return staff_session(database, "bench-exporter", permissions=("export_programme",))
 
 
 def start_gunicorn(

@@ -2,11 +2,14 @@
 
 Run by bench/run_bench.py with production settings (or bench/cold_settings.py):
 
-    python bench/measure_pages.py SESSION_KEY
+    python bench/measure_pages.py SESSION_KEY [--public-only]
 
 Prints one JSON object: {"urls": {name: path}, "pages": {name: {"status", "queries", "bytes",
-"bytes_gzip", "third_party"}}, "css_bytes_gzip": n}. Queries are counted with
-CaptureQueriesContext on the second request (the first fills the cache when there is one).
+"bytes_gzip", "third_party", "checkboxes"}}, "css_bytes_gzip": n, "published": n}. Queries are
+counted with CaptureQueriesContext on the second request (the first fills the cache when there
+is one). ``--public-only`` leaves out the staff CSV export (the growth table: at 20,000
+programmes the export alone would take longer than every page together). No request carries
+If-None-Match: a warm figure is the server's cache, not a 304.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from programmes.models import Guide, Programme, Status  # noqa: E402
+from programmes.models import Guide, Programme, Status, Topic, University  # noqa: E402
 
 HOST = "127.0.0.1"
 # src= / href= pointing at another origin: anything absolute that is not this host.
@@ -41,21 +44,53 @@ EXTERNAL = re.compile(
 )
 
 
-def bench_urls() -> dict[str, str]:
+# The public page kinds, in the order the table prints them, then the staff export.
+PUBLIC = [
+    "home",
+    "list",
+    "list_filtered",
+    "list_deep",
+    "search",
+    "programme",
+    "university",
+    "topic",
+    "compare_4",
+    "guide_list",
+    "guide",
+    "about_data",
+]
+CHECKBOX = re.compile(r"""<input\b[^>]*type=["']?checkbox""")
+
+
+def bench_urls(*, public_only: bool = False) -> dict[str, str]:
     published = Programme.objects.published().select_related("university")
     detail = published.filter(topics__isnull=False).order_by("pk").distinct().first()
     four = list(published.order_by("pk").values_list("pk", flat=True)[10:14])
     guide = Guide.objects.published().order_by("slug").first()
-    return {
+    university = (
+        University.objects.filter(programmes__in=published).order_by("slug").distinct().first()
+    )
+    topic = Topic.objects.filter(programmes__in=published).order_by("slug").distinct().first()
+    # Page 100 at 5,000 programmes; where the catalogue is smaller (growth table), the last full
+    # page, so that its size compares with the same page at other sizes.
+    last_page = max(1, published.count() // settings.PROGRAMMES_PER_PAGE)
+    urls = {
         "home": "/",
         "list": "/programmes/",
         "list_filtered": "/programmes/?nation=england&mode=full-time&max_fee_home=25000",
-        "list_deep": "/programmes/?page=100",
+        "list_deep": f"/programmes/?page={min(100, last_page)}",
+        "search": "/search/?q=health+data",
         "programme": detail.get_absolute_url(),
+        "university": university.get_absolute_url(),
+        "topic": topic.get_absolute_url(),
         "compare_4": "/compare/?" + "&".join(f"p={pk}" for pk in four),
+        "guide_list": "/guides/",
         "guide": guide.get_absolute_url(),
-        "export_5000": "/staff/export/programmes.csv?status=all",
+        "about_data": "/about/data/",
     }
+    if not public_only:
+        urls["export_5000"] = "/staff/export/programmes.csv?status=all"
+    return urls
 
 
 def measure(client: Client, path: str, cookie: str | None) -> dict:
@@ -75,6 +110,8 @@ def measure(client: Client, path: str, cookie: str | None) -> dict:
         "bytes": len(body),
         "bytes_gzip": len(gzip.compress(body, 6)),
         "third_party": third_party,
+        # Form controls on the page: the list page's facets are what grows with the catalogue.
+        "checkboxes": len(CHECKBOX.findall(text)),
     }
 
 
@@ -86,7 +123,7 @@ def _body(response) -> bytes:
 
 def main() -> None:
     session = sys.argv[1]
-    urls = bench_urls()
+    urls = bench_urls(public_only="--public-only" in sys.argv[2:])
     client = Client(HTTP_HOST=HOST)
     pages = {
         name: measure(client, path, session if name.startswith("export") else None)

@@ -1,0 +1,9 @@
+from django.http import HttpResponse
+from django.urls import path
+
+
+def floor(request):
+    return HttpResponse(b"<!doctype html><title>floor</title><p>ok</p>")
+
+
+urlpatterns = [path("", floor)]
