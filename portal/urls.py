@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from programmes.health import healthz
+from portal.health import healthz
 from programmes.sitemaps import SITEMAPS, robots_txt
 
 urlpatterns = [
