@@ -1,0 +1,121 @@
+"""Django's Redis cache, made to fail fast while the server is unreachable.
+
+The shared cache only saves work: every caller falls back to the database when it raises (the
+catalogue cache, sessions, the fetcher's rate limit, ``/healthz``). What an outage must not
+cost is *time*. A Redis that refuses connections fails in a millisecond, but one that has
+vanished from the network (a failover, a partition) costs the socket timeout on every call, and
+a request makes several calls. So after a call fails to connect or times out, this process
+stops trying for ``retry_after`` seconds (an OPTIONS entry, default 5): calls raise
+``CacheUnavailable`` at once, which callers treat like any other cache error. The first call
+after the pause tries the server again; when it answers, caching resumes.
+
+The pause is per process and per server (shared by the threads of a worker), and never hides a
+working cache for longer than ``retry_after``.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
+from django.core.cache.backends.redis import RedisCacheClient
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import RedisError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger(__name__)
+
+# What a cache call raises when the cache, not the caller, is at fault: the server is
+# unreachable, slow, out of memory or read-only (a replica mid-failover), or a socket failed.
+CACHE_ERRORS = (RedisError, OSError)
+
+DEFAULT_RETRY_AFTER = 5.0
+
+
+class CacheUnavailable(RedisConnectionError):
+    """Raised without trying the server: it failed to answer less than ``retry_after`` ago."""
+
+
+class _Pause:
+    """When this process may next try one server."""
+
+    def __init__(self):
+        self.until = 0.0
+        self.lock = threading.Lock()
+
+
+_pauses: dict[tuple[str, ...], _Pause] = {}
+_pauses_lock = threading.Lock()
+
+
+def _pause_for(servers) -> _Pause:
+    key = tuple(servers)
+    with _pauses_lock:
+        return _pauses.setdefault(key, _Pause())
+
+
+def _fail_fast(name: str):
+    call = getattr(RedisCacheClient, name)
+
+    def guarded(self, *args, **kwargs):
+        pause = self._pause
+        if time.monotonic() < pause.until:
+            raise CacheUnavailable(f"the cache failed to answer; next try in {self._retry_after} s")
+        try:
+            result = call(self, *args, **kwargs)
+        except (RedisConnectionError, RedisTimeoutError) as exc:
+            with pause.lock:
+                was_up = pause.until == 0.0
+                pause.until = time.monotonic() + self._retry_after
+            if was_up:
+                logger.warning(
+                    "shared cache unreachable (%s: %s): working without it, next try in %s s",
+                    exc.__class__.__name__,
+                    exc,
+                    self._retry_after,
+                )
+            raise
+        if pause.until:
+            with pause.lock:
+                if pause.until:
+                    pause.until = 0.0
+                    logger.warning("shared cache answering again: caching resumed")
+        return result
+
+    guarded.__name__ = name
+    guarded.__doc__ = call.__doc__
+    return guarded
+
+
+class _FailFastClient(RedisCacheClient):
+    def __init__(self, servers, *, retry_after=DEFAULT_RETRY_AFTER, **options):
+        super().__init__(servers, **options)
+        self._retry_after = float(retry_after)
+        self._pause = _pause_for(servers)
+
+
+# Every call the backend makes on its client (django/core/cache/backends/redis.py).
+for _name in (
+    "add",
+    "get",
+    "set",
+    "touch",
+    "delete",
+    "get_many",
+    "has_key",
+    "incr",
+    "set_many",
+    "delete_many",
+    "clear",
+):
+    setattr(_FailFastClient, _name, _fail_fast(_name))
+
+
+class RedisCache(DjangoRedisCache):
+    """Django's ``RedisCache``; OPTIONS may also hold ``retry_after`` (seconds)."""
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = _FailFastClient
