@@ -7,7 +7,8 @@ vanished from the network (a failover, a partition) costs the socket timeout on 
 a request makes several calls. So after a call fails to connect or times out, this process
 stops trying for ``retry_after`` seconds (an OPTIONS entry, default 5): calls raise
 ``CacheUnavailable`` at once, which callers treat like any other cache error. The first call
-after the pause tries the server again; when it answers, caching resumes.
+after the pause asks the server first (PING); when it answers, ``cache_back`` is sent and
+caching resumes.
 
 The pause is per process and per server (shared by the threads of a worker), and never hides a
 working cache for longer than ``retry_after``.
@@ -21,6 +22,7 @@ import time
 
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
+from django.dispatch import Signal
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -32,6 +34,11 @@ logger = logging.getLogger(__name__)
 CACHE_ERRORS = (RedisError, OSError)
 
 DEFAULT_RETRY_AFTER = 5.0
+
+# Sent in each process that paused, when the server answers again. Whatever this process wrote
+# while it could not reach the cache is missing there (a catalogue version bump, say), and what
+# the cache held before may be back (a healed partition, a restart from its snapshot).
+cache_back = Signal()
 
 
 class CacheUnavailable(RedisConnectionError):
@@ -60,29 +67,17 @@ def _fail_fast(name: str):
     call = getattr(RedisCacheClient, name)
 
     def guarded(self, *args, **kwargs):
-        pause = self._pause
-        if time.monotonic() < pause.until:
-            raise CacheUnavailable(f"the cache failed to answer; next try in {self._retry_after} s")
-        try:
-            result = call(self, *args, **kwargs)
-        except (RedisConnectionError, RedisTimeoutError) as exc:
-            with pause.lock:
-                was_up = pause.until == 0.0
-                pause.until = time.monotonic() + self._retry_after
-            if was_up:
-                logger.warning(
-                    "shared cache unreachable (%s: %s): working without it, next try in %s s",
-                    exc.__class__.__name__,
-                    exc,
-                    self._retry_after,
+        if self._pause.until:
+            if time.monotonic() < self._pause.until:
+                raise CacheUnavailable(
+                    f"the cache failed to answer; next try in {self._retry_after} s"
                 )
+            self._probe()
+        try:
+            return call(self, *args, **kwargs)
+        except (RedisConnectionError, RedisTimeoutError) as exc:
+            self._trip(exc)
             raise
-        if pause.until:
-            with pause.lock:
-                if pause.until:
-                    pause.until = 0.0
-                    logger.warning("shared cache answering again: caching resumed")
-        return result
 
     guarded.__name__ = name
     guarded.__doc__ = call.__doc__
@@ -94,6 +89,37 @@ class _FailFastClient(RedisCacheClient):
         super().__init__(servers, **options)
         self._retry_after = float(retry_after)
         self._pause = _pause_for(servers)
+
+    def _trip(self, exc: Exception) -> None:
+        with self._pause.lock:
+            first = self._pause.until == 0.0
+            self._pause.until = time.monotonic() + self._retry_after
+        if first:
+            logger.warning(
+                "shared cache unreachable (%s: %s): working without it, next try in %s s",
+                exc.__class__.__name__,
+                exc,
+                self._retry_after,
+            )
+
+    def _probe(self) -> None:
+        """After a pause: is the server back? Raises (and pauses again) if not.
+
+        When it is, ``cache_back`` receivers run *before* the call that was asked for, so that
+        call already sees what they changed (a new catalogue version, say).
+        """
+        try:
+            self.get_client(write=True).ping()
+        except (RedisConnectionError, RedisTimeoutError) as exc:
+            self._trip(exc)
+            raise
+        with self._pause.lock:
+            paused, self._pause.until = self._pause.until, 0.0
+        if paused:
+            logger.warning("shared cache answering again: caching resumed")
+            for receiver, error in cache_back.send_robust(sender=RedisCache):
+                if error is not None:
+                    logger.error("cache_back receiver %r failed: %r", receiver, error)
 
 
 # Every call the backend makes on its client (django/core/cache/backends/redis.py).

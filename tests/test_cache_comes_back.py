@@ -174,3 +174,20 @@ def test_a_shortlist_saved_while_redis_refuses_writes_is_not_undone_by_its_old_c
     assert add(client, second).status_code == 302
     assert shortlisted(client) == [first.pk, second.pk]
     assert client.get("/healthz").json()["checks"]["cache"] == "down"
+
+
+@pytest.mark.parametrize("snapshot", [True, False], ids=["from-its-snapshot", "empty"])
+def test_an_edit_made_while_redis_is_down_shows_once_it_is_back(client, site_on, snapshot):
+    """The edit could not bump the cached catalogue's version: the pages cached before the outage
+    come back with a snapshot (or never left, across a network partition) and must not be shown.
+    """
+    programme = make_programme(title="Clinical AI")
+    for _ in range(2):
+        assert "Clinical AI" in client.get("/programmes/").text  # cached
+    site_on.stop(snapshot=snapshot)
+    programme.title = "Clinical AI (edited)"
+    programme.save()
+    assert "Clinical AI (edited)" in client.get("/programmes/").text  # from the database
+    site_on.start()
+    wait_for_cache(client)
+    assert "Clinical AI (edited)" in client.get("/programmes/").text
