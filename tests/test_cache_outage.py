@@ -356,13 +356,12 @@ def test_after_one_timeout_the_process_stops_waiting_for_the_cache(client, silen
     first, second = catalogue
     assert client.get("/programmes/").status_code == 200
     assert len(silent_cache.connections) == 1
-    started = time.monotonic()
     assert add(client, first).status_code == 302
     assert add(client, second).status_code == 302
     assert shortlisted(client) == [first.pk, second.pk]
     assert client.get("/healthz").json()["checks"]["cache"] == "down"
-    assert len(silent_cache.connections) == 1  # nothing tried the cache again
-    assert time.monotonic() - started < 0.3 * 4  # each of those would have waited 0.3 s or more
+    # Nothing tried the cache again (each try would open a connection and wait 0.3 s on it).
+    assert len(silent_cache.connections) == 1
 
 
 def test_after_the_pause_the_process_tries_the_cache_again(client, settings, catalogue):
