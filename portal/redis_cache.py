@@ -70,7 +70,7 @@ def _fail_fast(name: str):
         if self._pause.until:
             if time.monotonic() < self._pause.until:
                 raise CacheUnavailable(
-                    f"the cache failed to answer; next try in {self._retry_after} s"
+                    f"the cache failed to answer less than {self._retry_after} s ago"
                 )
             self._probe()
         try:
