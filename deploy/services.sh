@@ -1,5 +1,6 @@
 # Throwaway PostgreSQL and Redis on loopback ports, for CI and deploy/scale-demo.
 # Source this file, then: start_postgres PORT; start_redis PORT; ...; stop_services.
+# stop_redis / restart_redis take Redis away and bring it back on the same port (scale-demo).
 # Everything lives in one temp dir ($SERVICES_DIR) that stop_services removes.
 # shellcheck shell=bash
 
@@ -49,8 +50,26 @@ start_redis() {
     --pidfile "$rdir/redis.pid" --logfile "$rdir/redis.log" --save "" --appendonly no
   for _ in $(seq 50); do [ -s "$rdir/redis.pid" ] && break; sleep 0.1; done
   _REDIS_STARTED="$rdir/redis.pid"
+  _REDIS_PORT="$port"
   export REDIS_URL="redis://127.0.0.1:$port/0"
 }
+
+# stop_redis [save]: stop the Redis start_redis started, and wait until its port refuses
+# connections. "save" writes a snapshot first (what a default Redis does when it shuts down),
+# which restart_redis loads again: cached copies from before the outage come back with it.
+stop_redis() {
+  local how=nosave
+  [ "${1:-}" = save ] && how=save
+  redis-cli -h 127.0.0.1 -p "$_REDIS_PORT" shutdown "$how" >/dev/null 2>&1 || true
+  for _ in $(seq 50); do
+    redis-cli -h 127.0.0.1 -p "$_REDIS_PORT" ping >/dev/null 2>&1 || break
+    sleep 0.1
+  done
+  rm -f "$_REDIS_STARTED"
+}
+
+# restart_redis: start it again on the same port (the instances' REDIS_URL stays right).
+restart_redis() { start_redis "$_REDIS_PORT"; }
 
 stop_services() {
   if [ -n "$_PG_STARTED" ]; then

@@ -130,17 +130,26 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # One shared cache for every instance when REDIS_URL is set (Django's built-in backend).
 # Sessions then live in the cache with the database behind it ("cached_db"), so a shortlist
-# made on one instance is read on any other, and survives a cache flush.
+# made on one instance is read on any other, and survives a cache flush or a cache outage
+# (portal/sessions/cached_db.py falls back to the database). django-axes keeps its failed
+# logins in the database (its default handler), so the lockout works without the cache too.
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, made to stop trying for a few seconds after a failure.
+            "BACKEND": "portal.redis_cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "portal",
             "TIMEOUT": 3600,
-            # Fail fast: a slow or absent cache degrades pages to the database, never hangs them.
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            # Fail fast: a slow or absent cache degrades pages to the database, never hangs
+            # them. A cache on the same network connects in a millisecond; after a call fails,
+            # this process works without the cache for retry_after seconds, then tries again.
+            "OPTIONS": {
+                "socket_connect_timeout": 0.5,
+                "socket_timeout": 1,
+                "retry_after": env_int("CACHE_RETRY_SECONDS", 5),
+            },
         }
     }
     SESSION_ENGINE = "portal.sessions.cached_db"

@@ -3,8 +3,8 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from portal.health import healthz
 from portal.views import robots_txt
-from programmes.health import healthz
 from programmes.sitemaps import SITEMAPS
 
 urlpatterns = [

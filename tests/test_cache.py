@@ -178,5 +178,5 @@ def test_redis_url_switches_cache_and_sessions_to_redis():
         timeout=60,
     )
     lines = result.stdout.splitlines()
-    assert "django.core.cache.backends.redis.RedisCache" in lines
+    assert "portal.redis_cache.RedisCache" in lines
     assert "portal.sessions.cached_db" in lines

@@ -1,4 +1,11 @@
-"""``/healthz`` for load balancers and uptime checks: is the database there, is the cache there?"""
+"""``/healthz`` for load balancers and uptime checks: is the database there, is the cache there?
+
+The database is the hard dependency: without it nothing works, so the answer is 503 and the
+balancer should take this instance out. The shared cache only saves work (pages, sessions and
+rate limits fall back to the database), and when it is down it is down for every instance at
+once: a 503 then would make the balancer pull them all. So a cache outage answers 200 with
+``"status": "degraded"`` and ``"cache": "down"``, for monitoring to alert on.
+"""
 
 from __future__ import annotations
 
@@ -28,22 +35,29 @@ def _cache() -> None:
 
 
 CHECKS = {"database": _database, "cache": _cache}
+# Checks whose failure takes the instance out of the balancer (503); any other only degrades it.
+REQUIRED = {"database"}
 
 
 @never_cache
 def healthz(request):
-    """200 ``{"status": "ok", ...}``, or 503 naming each check that failed (and why, in the log)."""
+    """200 ``{"status": "ok" | "degraded", ...}``, or 503 when the database is down.
+
+    Each failed check reads ``"down"`` and is listed under ``"failed"``; the reason is logged.
+    """
     results = {}
     for name, check in CHECKS.items():
         try:
             check()
         except Exception as exc:  # any failure is a failed check, never a 500
             logger.error("health check %s failed: %s: %s", name, exc.__class__.__name__, exc)
-            results[name] = "error"
+            results[name] = "down"
         else:
             results[name] = "ok"
     failed = [name for name, result in results.items() if result != "ok"]
-    body = {"status": "error" if failed else "ok", "checks": results}
+    unavailable = REQUIRED.intersection(failed)
+    status = "error" if unavailable else "degraded" if failed else "ok"
+    body = {"status": status, "checks": results}
     if failed:
         body["failed"] = failed
-    return JsonResponse(body, status=503 if failed else 200)
+    return JsonResponse(body, status=503 if unavailable else 200)
