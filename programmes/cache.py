@@ -43,6 +43,8 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import parse_etags
 
+from portal.redis_cache import CacheUnavailable
+
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
@@ -65,7 +67,10 @@ def _fresh_version() -> int:
 
 
 def _mark_down(request, exc: Exception, what: str) -> None:
-    logger.warning("catalogue cache %s failed: %s: %s", what, exc.__class__.__name__, exc)
+    # While the backend pauses after an outage (portal/redis_cache.py) it has logged the outage
+    # once already: no line per request.
+    level = logging.DEBUG if isinstance(exc, CacheUnavailable) else logging.WARNING
+    logger.log(level, "catalogue cache %s failed: %s: %s", what, exc.__class__.__name__, exc)
     if request is not None:
         setattr(request, _DOWN, True)
 
