@@ -461,6 +461,8 @@ class Programme(TimeStamped):
             ),
             # The home page's "recently updated programmes".
             models.Index(fields=["status", "-updated"], name="programme_status_updated_idx"),
+            # The list's nation and university facets: counts per university, from the index.
+            models.Index(fields=["status", "university"], name="programme_status_uni_idx"),
             # Editors' verification queue and ?sort=-verified.
             models.Index(fields=["status", "last_verified"], name="programme_status_verified_idx"),
         ]

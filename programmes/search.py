@@ -181,7 +181,12 @@ def synonyms(request=None) -> Synonyms:
     """The synonym groups, cached under the catalogue version (one query to build)."""
     from .cache import cached
 
-    return cached(request, "search-synonyms", build=load_synonyms)
+    if request is not None and hasattr(request, "_search_synonyms"):
+        return request._search_synonyms  # read once per request, even with no shared cache
+    found = cached(request, "search-synonyms", build=load_synonyms)
+    if request is not None:
+        request._search_synonyms = found
+    return found
 
 
 # ----- queries -----------------------------------------------------------------------------

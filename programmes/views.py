@@ -76,7 +76,9 @@ def programme_list(request: HttpRequest) -> HttpResponse:
         params = QueryDict(mutable=True)
         for name, value in pairs:
             params.appendlist(name, value)
-        filterset = ProgrammeFilter(params or None, options=options)
+        typed = [(k, v) for k, values in request.GET.lists() if k != "page" for v in values]
+        if typed != pairs:  # links on the site are canonical already: no second validation
+            filterset = ProgrammeFilter(params or None, options=options)
         state = (*pairs, ("page", requested))
 
     def build() -> HttpResponse:
