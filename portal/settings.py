@@ -166,8 +166,8 @@ else:
         }
     }
     SESSION_ENGINE = "portal.sessions.db"
-# Catalogue data cached for public pages (see programmes/cache.py). Writes invalidate it at
-# once; the timeout only bounds how long unused entries stay.
+# Whole public pages cached for every visitor (see programmes/cache.py). Writes invalidate them
+# at once; the timeout only bounds how long unused entries stay.
 CATALOGUE_CACHE_SECONDS = env_int("CATALOGUE_CACHE_SECONDS", 3600)
 # How long a browser or CDN may reuse a public page without asking again (then it revalidates
 # with its ETag). Short, so an edit reaches every visitor within this many seconds.

@@ -230,6 +230,53 @@ def _public_headers(response: HttpResponse, etag: str | None) -> HttpResponse:
     return response
 
 
+def _page_key(request: HttpRequest, state: Sequence) -> str | None:
+    return key(
+        request,
+        "page",
+        request.scheme,
+        request.get_host(),
+        timezone.localdate().isoformat(),
+        request.path,
+        tuple(state),
+    )
+
+
+def _etag(entry_key: str) -> str:
+    return f'W/"{hashlib.sha256(entry_key.encode()).hexdigest()[:32]}"'
+
+
+def _from_cache(request: HttpRequest, entry_key: str) -> HttpResponse | None:
+    """A 304 when the visitor has this page already, the kept page, or None."""
+    etag = _etag(entry_key)
+    asked = parse_etags(request.headers.get("If-None-Match", ""))
+    if etag in asked or "*" in asked:
+        return _public_headers(HttpResponseNotModified(), etag)
+    entry = _get(request, entry_key)
+    if entry is _MISSING:
+        return None
+    status, content, headers = entry
+    response = HttpResponse(content, status=status)
+    for name, value in headers:
+        response[name] = value
+    return _public_headers(response, etag)
+
+
+def kept_page(request: HttpRequest, state: Sequence) -> HttpResponse | None:
+    """The page kept under ``state``, if any: for views whose validation costs more than a
+    lookup. ``state`` may be a guess from the raw query; entries exist only under states some
+    view validated, so a guess can only find the page those values mean."""
+    if request.method not in ("GET", "HEAD") or signed_in(request):
+        return None
+    entry_key = _page_key(request, state)
+    if entry_key is None:
+        return None
+    # A 304 needs an entry behind it here: a guess must never vouch for a page by itself.
+    if _get(request, entry_key) is _MISSING:
+        return None
+    return _from_cache(request, entry_key)
+
+
 def public_page(request: HttpRequest, state: Sequence | None, render: Callable[[], HttpResponse]):
     """The page ``render()`` makes, from the cache when any visitor asked for it before.
 
@@ -244,38 +291,18 @@ def public_page(request: HttpRequest, state: Sequence | None, render: Callable[[
         if "no-store" not in response.get("Cache-Control", ""):
             patch_cache_control(response, private=True, no_cache=True, max_age=0)
         return response
-    entry_key = None
-    if state is not None:
-        entry_key = key(
-            request,
-            "page",
-            request.scheme,
-            request.get_host(),
-            timezone.localdate().isoformat(),
-            request.path,
-            tuple(state),
-        )
-    etag = f'W/"{hashlib.sha256(entry_key.encode()).hexdigest()[:32]}"' if entry_key else None
-    asked = parse_etags(request.headers.get("If-None-Match", ""))
-    if etag and (etag in asked or "*" in asked):
-        return _public_headers(HttpResponseNotModified(), etag)
-    entry = _get(request, entry_key) if entry_key else _MISSING
-    if entry is not _MISSING:
-        status, content, headers = entry
-        response = HttpResponse(content, status=status)
-        for name, value in headers:
-            response[name] = value
-        return _public_headers(response, etag)
+    entry_key = _page_key(request, state) if state is not None else None
+    if entry_key is not None:
+        cached_response = _from_cache(request, entry_key)
+        if cached_response is not None:
+            return cached_response
     response = render()
     if response.status_code not in (200, 410) or response.streaming:
         return response
     if "private" in response.get("Cache-Control", ""):
         return response
-    if getattr(response, _NOT_STORED, False):
+    if getattr(response, _NOT_STORED, False) or entry_key is None:
         return _public_headers(response, None)
-    if entry_key:
-        headers = [(name, response[name]) for name in _KEPT_HEADERS if name in response]
-        _set(request, entry_key, (response.status_code, response.content, headers))
-        if getattr(request, _DOWN, False):
-            etag = None
-    return _public_headers(response, etag)
+    headers = [(name, response[name]) for name in _KEPT_HEADERS if name in response]
+    _set(request, entry_key, (response.status_code, response.content, headers))
+    return _public_headers(response, None if getattr(request, _DOWN, False) else _etag(entry_key))

@@ -318,6 +318,24 @@ class ProgrammeFilter(django_filters.FilterSet):
         self.errors  # noqa: B018 - runs validation so cleaned_data exists
         return list(self.form.cleaned_data.get(name) or [])
 
+    @classmethod
+    def likely_params(cls, data) -> list[tuple[str, str]]:
+        """What ``url_params()`` gives for ``data`` if every value in it is valid and plainly
+        written, worked out without the database: the list looks its page up under these
+        before it validates anything (``cache.kept_page``). A wrong guess only misses."""
+        params = []
+        for name, spec in cls.base_filters.items():
+            values = [v.strip() for v in data.getlist(name) if v.strip()]
+            if not values:
+                continue
+            if isinstance(spec, django_filters.MultipleChoiceFilter):
+                params.extend((name, v) for v in sorted(dict.fromkeys(values)))
+            else:
+                params.append((name, values[-1]))  # a form reads the last of repeated values
+        searching = any(name == "q" for name, _ in params)
+        implied = SEARCH_SORT if searching else DEFAULT_SORT
+        return [(n, v) for n, v in params if not (n == "sort" and v == implied)]
+
     def url_params(self, **replace: list[str]) -> list[tuple[str, str]]:
         """The validated filters as query parameters, in the FilterSet's order, with the
         values of any filter named in ``replace`` swapped for the ones given.

@@ -63,9 +63,15 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def programme_list(request: HttpRequest) -> HttpResponse:
+    requested = page_number(request.GET.get("page"), MAX_PAGE)
+    # Most addresses are the site's own links: found without validating (no database read).
+    kept = catalogue_cache.kept_page(
+        request, (*ProgrammeFilter.likely_params(request.GET), ("page", requested))
+    )
+    if kept is not None:
+        return kept
     options = catalogue_cache.cached(request, "filter-options", build=filter_options)
     filterset = ProgrammeFilter(request.GET or None, options=options)
-    requested = page_number(request.GET.get("page"), MAX_PAGE)
     if filterset.is_bound and not filterset.is_valid():
         # Shown back with its errors, as typed: rendered for this request only.
         params, state = request.GET, None
@@ -268,15 +274,28 @@ def university_list(request: HttpRequest) -> HttpResponse:
     return _page(request, (), "programmes/university_list.html", context)
 
 
+# University and topic pages show this many cards, then link to the list (which paginates), so
+# a page's size does not grow with the catalogue.
+FIRST_CARDS = 12
+
+
+def _first_cards(published, list_url: str) -> dict:
+    return {
+        "programmes": list(
+            selectors.programme_cards(published.order_by("title", "pk"))[:FIRST_CARDS]
+        ),
+        "programme_count": published.count(),
+        "list_url": list_url,
+    }
+
+
 def university_detail(request: HttpRequest, slug: str) -> HttpResponse:
     def context():
         university = get_object_or_404(University, slug=slug)
-        programmes = selectors.programme_cards(
-            university.programmes.published().order_by("title", "pk")
-        )
+        published = university.programmes.published()
         return {
             "university": university,
-            "programmes": list(programmes),
+            **_first_cards(published, f"{reverse('programme_list')}?university={slug}"),
             "crumbs": [("Universities", reverse("university_list")), (university.name, None)],
         }
 
@@ -286,10 +305,11 @@ def university_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
     def context():
         topic = get_object_or_404(Topic, slug=slug)
-        programmes = selectors.programme_cards(topic.programmes.published().order_by("title", "pk"))
         return {
             "topic": topic,
-            "programmes": list(programmes),
+            **_first_cards(
+                topic.programmes.published(), f"{reverse('programme_list')}?topic={slug}"
+            ),
             "guides": selectors.related_guides(topic=topic),
             "crumbs": [("Programmes", reverse("programme_list")), (topic.name, None)],
         }

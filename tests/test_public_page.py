@@ -357,3 +357,20 @@ def test_tampered_session_shortlist_on_the_personal_page(client, catalogue):
     page = client.get("/shortlist/")
     assert page.status_code == 200
     assert page.text.count("MSc Clinical AI</a>") == 1
+
+
+def test_university_and_topic_pages_stay_bounded_and_link_to_the_rest(client):
+    topic = make_topic(name="Genomics", slug="genomics")
+    uni = make_university(name="University of Glenmore", slug="glenmore")
+    for n in range(15):
+        make_programme(university=uni, topics=[topic], title=f"Programme {n:02d}")
+    for url, link in (
+        ("/universities/glenmore/", "/programmes/?university=glenmore"),
+        ("/topics/genomics/", "/programmes/?topic=genomics"),
+    ):
+        text = client.get(url).text
+        assert text.count('class="card-title"') == 12, url
+        assert "(12 of 15)" in text, url
+        assert f'<a href="{link}">All 15 programmes' in text, url
+        assert "Programme 11<" in text and "Programme 12<" not in text, url
+        assert client.get(link).text.count('class="card-title"') == 15
