@@ -165,6 +165,9 @@ class Editor:
         self.database = database
         self.run = run
         self.current = {t["pk"]: t["title"] for t in targets}  # the title each page must show
+        # Every title each programme was given, in order, recorded before its POST is sent: a
+        # page fetched while a newer save is in flight may rightly show the newer title.
+        self.titles = {t["pk"]: [t["title"]] for t in targets}
         self.completed: dict[int, float] = {}  # when the save of that title completed
         self.lock = threading.Lock()
         self.compare_url = "/compare/?" + "&".join(f"p={t['pk']}" for t in targets)
@@ -192,6 +195,8 @@ class Editor:
             self.saves.append(record)
             return
         fields = {**form_data(page, "programme_form"), "title": value, "_save": "Save"}
+        with self.lock:
+            self.titles[target["pk"]].append(value)
         status, headers, page, _ = self.http.request(
             "POST",
             target["admin_url"],
@@ -253,7 +258,10 @@ class Editor:
                 self.errors.append({"what": f"check {kind}", "path": path, "status": status})
                 continue
             for pk, title in expected.items():
-                if html.escape(title) not in body:
+                with self.lock:
+                    history = self.titles[pk]
+                    fresh = history[history.index(title) :]  # this title or one saved since
+                if not any(html.escape(t) in body for t in fresh):
                     since = completed[pk]
                     self.stale.append(
                         {

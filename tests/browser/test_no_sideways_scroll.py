@@ -28,6 +28,7 @@ def test_public_pages_never_scroll_sideways(live_server, page):
         "university": "/universities/university-of-cambridge/",
         "compare": "/compare/?" + "&".join(f"p={p.pk}" for p in published),
         "bad-filter": "/programmes/?max_fee_home=abc",
+        "shortlist": "/shortlist/",
     }
     for name, path in paths.items():
         page.goto(live_server.url + path)
