@@ -259,8 +259,9 @@ class Editor:
                 continue
             for pk, title in expected.items():
                 with self.lock:
-                    history = self.titles[pk]
-                    fresh = history[history.index(title) :]  # this title or one saved since
+                    history = self.titles.get(pk, [])
+                    # This title or one saved since (a save in flight during the fetch).
+                    fresh = history[history.index(title) :] if title in history else [title]
                 if not any(html.escape(t) in body for t in fresh):
                     since = completed[pk]
                     self.stale.append(
