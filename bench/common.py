@@ -9,6 +9,7 @@ from __future__ import annotations
 import atexit
 import json
 import os
+import re
 import secrets
 import signal
 import socket
@@ -31,6 +32,35 @@ HOST = "127.0.0.1"
 SECRET_KEY = "bench-" + secrets.token_urlsafe(40)
 
 _started: list[subprocess.Popen] = []
+
+
+# The public page kinds the bench measures, in the order its tables print them.
+PUBLIC_PAGES = [
+    "home",
+    "list",
+    "list_filtered",
+    "list_deep",
+    "search",
+    "programme",
+    "university",
+    "topic",
+    "compare_4",
+    "guide_list",
+    "guide",
+    "about_data",
+]
+
+
+def env_number(name: str, default, kind=int):
+    """A knob from the environment (BENCH_*, LOAD_*), or the default when unset."""
+    value = os.environ.get(name, "").strip()
+    return kind(value) if value else default
+
+
+def wrk_ms(value: str) -> float:
+    """A wrk latency such as "850.00us", "2.01s" or "1.20m", in milliseconds."""
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", value).groups()
+    return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60_000}[unit]
 
 
 def log(message: str) -> None:

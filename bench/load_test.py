@@ -101,11 +101,6 @@ end
 """
 
 
-def env_number(name: str, default, kind=int):
-    value = os.environ.get(name, "").strip()
-    return kind(value) if value else default
-
-
 def load_editor(env: dict, *args: str) -> str:
     result = subprocess.run(  # noqa: S603 - our own script
         [PY, str(ROOT / "bench" / "load_editor.py"), *args],
@@ -334,23 +329,22 @@ def percentile(values: list[float], q: float) -> float | None:
 
 
 def _ms(value: str | None) -> float | None:
-    if value is None:
-        return None
-    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", value).groups()
-    return round(float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60_000}[unit], 2)
+    return None if value is None else round(common.wrk_ms(value), 2)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Bounded load test of the portal while editing.")
-    parser.add_argument("--seconds", type=int, default=env_number("LOAD_SECONDS", SECONDS))
+    parser.add_argument("--seconds", type=int, default=common.env_number("LOAD_SECONDS", SECONDS))
     parser.add_argument(
-        "--connections", type=int, default=env_number("LOAD_CONNECTIONS", CONNECTIONS)
+        "--connections", type=int, default=common.env_number("LOAD_CONNECTIONS", CONNECTIONS)
     )
-    parser.add_argument("--programmes", type=int, default=env_number("LOAD_PROGRAMMES", PROGRAMMES))
+    parser.add_argument(
+        "--programmes", type=int, default=common.env_number("LOAD_PROGRAMMES", PROGRAMMES)
+    )
     parser.add_argument(
         "--save-every",
         type=float,
-        default=env_number("LOAD_SAVE_EVERY", SAVE_EVERY, float),
+        default=common.env_number("LOAD_SAVE_EVERY", SAVE_EVERY, float),
         help="Seconds between two saves.",
     )
     parser.add_argument(

@@ -29,6 +29,7 @@ import django  # noqa: E402
 
 django.setup()
 
+import common  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.contrib.staticfiles import finders  # noqa: E402
 from django.db import connection  # noqa: E402
@@ -45,20 +46,7 @@ EXTERNAL = re.compile(
 
 
 # The public page kinds, in the order the table prints them, then the staff export.
-PUBLIC = [
-    "home",
-    "list",
-    "list_filtered",
-    "list_deep",
-    "search",
-    "programme",
-    "university",
-    "topic",
-    "compare_4",
-    "guide_list",
-    "guide",
-    "about_data",
-]
+PUBLIC = common.PUBLIC_PAGES
 CHECKBOX = re.compile(r"""<input\b[^>]*type=["']?checkbox""")
 
 

@@ -66,20 +66,7 @@ LIST_GROWTH_TARGET = 1.3
 # Issue 7's checks, still printed: p99 under load and compressed bytes per page.
 P99_TARGET_MS = 100
 BYTES_TARGET = 30 * 1024
-PUBLIC = [
-    "home",
-    "list",
-    "list_filtered",
-    "list_deep",
-    "search",
-    "programme",
-    "university",
-    "topic",
-    "compare_4",
-    "guide_list",
-    "guide",
-    "about_data",
-]
+PUBLIC = common.PUBLIC_PAGES
 # The staff export is measured cold only: it is never cached, so a warm run would repeat it.
 STAFF = ["export_5000"]
 # gunicorn.conf.py recycles a worker every ~2,000 requests (a leak guard). At floor speed that is
@@ -90,11 +77,6 @@ NO_RECYCLE = ("--max-requests", "0")
 # (Not the topic page: it lists every programme of the topic, ~5 MB at 20,000, and one run of it
 # would take longer than the rest of the growth table; its bytes are in the table.)
 GROWTH_RPS = ["list", "search", "university"]
-
-
-def env_int(name: str, default: int) -> int:
-    value = os.environ.get(name, "").strip()
-    return int(value) if value else default
 
 
 def env_sizes(name: str, default: tuple[int, ...]) -> list[int]:
@@ -134,11 +116,6 @@ def settle(base: str) -> None:
             pass  # the floors answer 404: served, which is all this waits for
 
 
-def _ms(value: str) -> float:
-    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", value).groups()
-    return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60_000}[unit]
-
-
 def parse_wrk(out: str) -> dict:
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     latency = dict(re.findall(r"^\s+(50|75|90|99)%\s+(\S+)", out, re.MULTILINE))
@@ -150,8 +127,8 @@ def parse_wrk(out: str) -> dict:
     requests = int(re.search(r"(\d+) requests in", out).group(1))
     return {
         "rps": round(rps, 1),
-        "p50_ms": round(_ms(latency["50"]), 2) if "50" in latency else None,
-        "p99_ms": round(_ms(latency["99"]), 2) if "99" in latency else None,
+        "p50_ms": round(common.wrk_ms(latency["50"]), 2) if "50" in latency else None,
+        "p99_ms": round(common.wrk_ms(latency["99"]), 2) if "99" in latency else None,
         "errors": errors,
         "requests": requests,
     }
@@ -206,11 +183,17 @@ def catalogue(name: str, programmes: int) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Benchmark the portal against Django's floors.")
-    parser.add_argument("--duration", type=int, default=env_int("BENCH_DURATION", DURATION))
     parser.add_argument(
-        "--growth-duration", type=int, default=env_int("BENCH_GROWTH_DURATION", GROWTH_DURATION)
+        "--duration", type=int, default=common.env_number("BENCH_DURATION", DURATION)
     )
-    parser.add_argument("--programmes", type=int, default=env_int("BENCH_PROGRAMMES", PROGRAMMES))
+    parser.add_argument(
+        "--growth-duration",
+        type=int,
+        default=common.env_number("BENCH_GROWTH_DURATION", GROWTH_DURATION),
+    )
+    parser.add_argument(
+        "--programmes", type=int, default=common.env_number("BENCH_PROGRAMMES", PROGRAMMES)
+    )
     parser.add_argument(
         "--growth-sizes",
         type=lambda v: [int(x) for x in v.split(",")],

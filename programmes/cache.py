@@ -246,15 +246,22 @@ def _etag(entry_key: str) -> str:
     return f'W/"{hashlib.sha256(entry_key.encode()).hexdigest()[:32]}"'
 
 
-def _from_cache(request: HttpRequest, entry_key: str) -> HttpResponse | None:
-    """A 304 when the visitor has this page already, the kept page, or None."""
+def _from_cache(request: HttpRequest, entry_key: str, *, vouch: bool) -> HttpResponse | None:
+    """A 304 when the visitor has this page already, the kept page, or None.
+
+    ``vouch``: the key was built from validated state, so a matching ETag earns a 304 without
+    reading the entry. A guessed key must find its entry first.
+    """
     etag = _etag(entry_key)
     asked = parse_etags(request.headers.get("If-None-Match", ""))
-    if etag in asked or "*" in asked:
+    matched = etag in asked or "*" in asked
+    if matched and vouch:
         return _public_headers(HttpResponseNotModified(), etag)
     entry = _get(request, entry_key)
     if entry is _MISSING:
         return None
+    if matched:
+        return _public_headers(HttpResponseNotModified(), etag)
     status, content, headers = entry
     response = HttpResponse(content, status=status)
     for name, value in headers:
@@ -269,12 +276,7 @@ def kept_page(request: HttpRequest, state: Sequence) -> HttpResponse | None:
     if request.method not in ("GET", "HEAD") or signed_in(request):
         return None
     entry_key = _page_key(request, state)
-    if entry_key is None:
-        return None
-    # A 304 needs an entry behind it here: a guess must never vouch for a page by itself.
-    if _get(request, entry_key) is _MISSING:
-        return None
-    return _from_cache(request, entry_key)
+    return None if entry_key is None else _from_cache(request, entry_key, vouch=False)
 
 
 def public_page(request: HttpRequest, state: Sequence | None, render: Callable[[], HttpResponse]):
@@ -293,7 +295,7 @@ def public_page(request: HttpRequest, state: Sequence | None, render: Callable[[
         return response
     entry_key = _page_key(request, state) if state is not None else None
     if entry_key is not None:
-        cached_response = _from_cache(request, entry_key)
+        cached_response = _from_cache(request, entry_key, vouch=True)
         if cached_response is not None:
             return cached_response
     response = render()
