@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 # Local mode: no configuration needed. Override any of these in the environment.
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test lint fmt install migrate bench load bench-export bench-extract bench-search wrk clean mutation
+.PHONY: run test lint fmt install migrate bench load bench-export bench-extract bench-search wrk clean mutation hand-mutations
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -72,6 +72,11 @@ mutation: install
 	env -u DATABASE_URL -u REDIS_URL nice -n 10 timeout $(MUTATION_TIMEOUT) \
 		$(VENV)/bin/mutmut run --max-children $(MUTATION_CHILDREN) || echo "mutmut stopped early: unchecked mutants are listed as such"
 	$(PY) bench/mutation_report.py
+
+# Issue 14's twelve hand-made changes (24 edits), one at a time in a throwaway copy: each must
+# make a test fail (~2 min). Exit status 1 names any change no test caught.
+hand-mutations: install
+	env -u DATABASE_URL -u REDIS_URL $(PY) bench/hand_mutations.py
 
 # Precision and recall of the fact extractor per field over tests/fixtures/extract/ (no network).
 bench-extract: install

@@ -241,3 +241,16 @@ def test_load_checker_accepts_a_newer_title_saved_during_the_fetch(load_test, pa
     editor.current[1] = edited
     editor.check_round("under load")
     assert editor.stale == []
+
+
+def test_every_hand_made_change_still_applies_to_the_code():
+    """`make hand-mutations` edits exact text: when the code moves on, this says which change
+    needs its text updating (rather than the harness reporting it only when someone runs it)."""
+    hand = _bench_module("hand_mutations")
+    root = BENCH.parent
+    for change in hand.CHANGES:
+        for file, old, _new in change.edits:
+            found = (root / file).read_text().count(old)
+            assert found == 1, f"change {change.number}: {file} has its text {found} times"
+        for test in change.tests:
+            assert (root / test).is_file(), f"change {change.number}: no {test}"

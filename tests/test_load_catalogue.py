@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from programmes.models import FeePeriod, Programme, Status, Topic, University
+from programmes.models import FeePeriod, Guide, Programme, Status, Topic, University
 
 pytestmark = pytest.mark.django_db
 
@@ -243,3 +243,56 @@ def test_plain_reload_after_version_one_only_adds_new_rows():
     assert liverpool.title == "Health Data Science"  # not asked to update
     cdt = by_slug("university-of-edinburgh", EDINBURGH_CDT)
     assert cdt.status == Status.PUBLISHED
+
+
+# ----- --update on topics, universities and guides -----------------------------------------
+# The seed owns these rows' seed fields: a plain reload leaves a changed row alone and says so;
+# --update brings it back to the seed (a guide keeps the status an editor gave it).
+
+
+def test_plain_reload_keeps_changed_topics_universities_and_guides():
+    load()
+    Topic.objects.filter(slug="medical-imaging").update(description="Changed in the admin.")
+    University.objects.filter(slug="durham-university").update(city="Changed")
+    Guide.objects.filter(pk=Guide.objects.order_by("slug").first().pk).update(
+        summary="Changed in the admin."
+    )
+    output = load()
+    assert Topic.objects.get(slug="medical-imaging").description == "Changed in the admin."
+    assert University.objects.get(slug="durham-university").city == "Changed"
+    assert Guide.objects.order_by("slug").first().summary == "Changed in the admin."
+    for label in ("Topics", "Universities", "Guides"):
+        assert f"{label}: 0 created, 0 updated, " in output
+    assert output.count(", 1 kept as editors left them") == 3
+
+
+def test_update_brings_topics_universities_and_guides_back_to_the_seed():
+    load()
+    topic = Topic.objects.get(slug="medical-imaging")
+    seed_description = topic.description
+    durham = University.objects.get(slug="durham-university")
+    seed_city = durham.city
+    guide = Guide.objects.order_by("slug").first()
+    seed_summary, seed_body_html = guide.summary, guide.body_html
+    Topic.objects.filter(pk=topic.pk).update(description="Changed in the admin.")
+    University.objects.filter(pk=durham.pk).update(city="Changed")
+    Guide.objects.filter(pk=guide.pk).update(
+        summary="Changed in the admin.", body="# Changed\n", status=Status.DRAFT
+    )
+    guide.topics.clear()
+
+    output = load("--update")
+
+    assert Topic.objects.get(pk=topic.pk).description == seed_description
+    assert University.objects.get(pk=durham.pk).city == seed_city
+    guide.refresh_from_db()
+    assert (guide.summary, guide.body_html) == (seed_summary, seed_body_html)
+    assert guide.topics.exists()  # the seed's topics, set again
+    assert guide.status == Status.DRAFT  # an editor's unpublishing is never undone
+    for label in ("Topics", "Universities", "Guides"):
+        assert f"{label}: 0 created, 1 updated, " in output
+    # And once back at the seed, a second --update changes nothing.
+    again = load("--update")
+    for label in ("Topics", "Universities", "Guides"):
+        assert f"{label}: 0 created, 0 updated, " in again
+    assert "kept as editors left them" not in again
