@@ -525,3 +525,19 @@ def test_guide_list_and_detail_agree_on_reading_time_whatever_saved_it(client):
     assert "10 min read" in client.get("/guides/long-shell/").text
     assert "10 min read" in client.get("/guides/").text
     assert "10 min read" in client.get("/").text
+
+
+def test_compare_names_only_the_archived_programmes_asked_for_and_copes_without_a_date(client):
+    live = make_programme(title="Live one")
+    asked = make_programme(title="Gone undated", status=Status.ARCHIVED)
+    # Archived before the portal recorded the day (or by a bulk update): no date to give.
+    Programme.objects.filter(pk=asked.pk).update(archived_on=None)
+    not_asked = make_programme(title="Gone elsewhere", status=Status.ARCHIVED)
+    response = client.get(f"/compare/?p={live.pk}&p={asked.pk}")
+    assert response.status_code == 200
+    assert response.context["dropped"] == [
+        (str(asked.pk), "(MSc Gone undated) is no longer listed: it was archived")
+    ]
+    assert "(MSc Gone undated) is no longer listed: it was archived." in response.text
+    assert "Gone elsewhere" not in response.text
+    assert not_asked.pk not in [p.pk for p in response.context["programmes"]]

@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 
 from programmes.filters import UNIVERSITIES_SHOWN
-from programmes.models import Nation
+from programmes.models import Nation, University
 from tests.conftest import titles
 from tests.factories import make_programme, make_topic, make_university
 from tests.html_forms import form_data
@@ -198,3 +198,10 @@ def test_the_chooser_is_the_same_for_every_anonymous_visitor(twelve):
     assert first.content == second.content
     assert "csrfmiddlewaretoken" not in first.text
     assert 'method="post"' not in first.text
+
+
+def test_the_chooser_gives_each_universitys_city(client, twelve):
+    University.objects.filter(slug="uni-12").update(city="Dundee")
+    text = client.get(CHOOSER).text
+    assert re.search(r'>Uni 12</a></th><td data-label="City">Dundee</td>', text)
+    assert text.count('<td data-label="City">Testford</td>') == 11

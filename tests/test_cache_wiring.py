@@ -1,0 +1,135 @@
+"""Which writes make every cached page stale, wired afresh.
+
+The app connects ``programmes.cache.invalidate`` once at start-up (``ProgrammesConfig.ready``).
+These tests take those connections away, call ``connect_invalidation()`` themselves and check
+that every write public pages depend on (save, delete, and each topic / university / programme
+link) moves the catalogue version on. A model left out of the wiring leaves pages stale until
+they expire, which no page test run after start-up can notice.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+
+import pytest
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from programmes import cache as catalogue_cache
+from programmes.models import Guide, Programme, SearchSynonym, Status, Topic, University
+from tests.factories import make_programme, make_topic, make_university
+
+pytestmark = pytest.mark.django_db
+
+MODELS = (University, Topic, Programme, Guide, SearchSynonym)
+LINKS = (Programme.topics, Guide.topics, Guide.universities, Guide.programmes)
+
+
+def _disconnect_all() -> None:
+    for model in MODELS:
+        uid = f"catalogue-cache-{model._meta.label_lower}"
+        post_save.disconnect(sender=model, dispatch_uid=f"{uid}-save")
+        post_delete.disconnect(sender=model, dispatch_uid=f"{uid}-delete")
+    for field in LINKS:
+        through = field.through
+        m2m_changed.disconnect(
+            sender=through, dispatch_uid=f"catalogue-cache-{through._meta.label_lower}"
+        )
+
+
+@pytest.fixture
+def wired_afresh():
+    _disconnect_all()
+    catalogue_cache.connect_invalidation()
+    yield
+    _disconnect_all()
+    catalogue_cache.connect_invalidation()
+
+
+@pytest.fixture
+def unwired():
+    _disconnect_all()
+    yield
+    catalogue_cache.connect_invalidation()
+
+
+def moves_the_version(write) -> bool:
+    before = catalogue_cache.catalogue_version()
+    write()
+    return catalogue_cache.catalogue_version() != before
+
+
+def _guide(**overrides) -> Guide:
+    values = {
+        "title": "Choosing a course",
+        "slug": f"choosing-{Guide.objects.count() + 1}",
+        "summary": "How to choose.",
+        "body": "Read the official page.\n",
+        "status": Status.PUBLISHED,
+        "published_at": datetime.date(2026, 1, 5),
+    }
+    values.update(overrides)
+    guide = Guide(**values)
+    guide.render_body()
+    guide.save()
+    return guide
+
+
+def test_without_the_wiring_writes_leave_the_version_alone(unwired):
+    """The control: these tests see the wiring, not some other path that bumps the version."""
+    university = make_university()
+    assert not moves_the_version(lambda: university.save())
+    assert not moves_the_version(lambda: make_programme(university=university))
+
+
+def test_saving_or_deleting_each_model_public_pages_show_moves_the_version(wired_afresh):
+    university = make_university()
+    topic = make_topic()
+    programme = make_programme(university=university)
+    guide = _guide()
+    synonym = SearchSynonym.objects.create(terms="machine learning; ML")
+    for row in (university, topic, programme, guide, synonym):
+        assert moves_the_version(row.save), f"saving a {type(row).__name__}"
+    for row in (synonym, guide, programme, topic, university):
+        assert moves_the_version(row.delete), f"deleting a {type(row).__name__}"
+    assert moves_the_version(lambda: make_university())  # creating one, too
+
+
+def test_each_link_public_pages_show_moves_the_version(wired_afresh):
+    university = make_university()
+    topic = make_topic()
+    programme = make_programme(university=university)
+    guide = _guide()
+    for related, target in (
+        (programme.topics, topic),
+        (guide.topics, topic),
+        (guide.universities, university),
+        (guide.programmes, programme),
+    ):
+        assert moves_the_version(lambda r=related, t=target: r.add(t)), related.model
+        assert moves_the_version(lambda r=related, t=target: r.remove(t)), related.model
+        assert moves_the_version(lambda r=related, t=target: r.set([t])), related.model
+        assert moves_the_version(lambda r=related: r.clear()), related.model
+
+
+def test_a_cache_the_catalogue_cannot_read_marks_the_request_and_logs_a_warning(caplog):
+    """``_mark_down``: the request then skips the cache; an outage already reported by the
+    Redis backend is logged only at DEBUG (one line per outage, not per request)."""
+    from django.test import RequestFactory
+
+    from portal.redis_cache import CacheUnavailable
+
+    request = RequestFactory().get("/programmes/")
+    with caplog.at_level(logging.DEBUG, logger=catalogue_cache.logger.name):
+        catalogue_cache._mark_down(request, OSError("connection refused"), "read")
+        catalogue_cache._mark_down(None, CacheUnavailable("paused"), "write")
+    assert catalogue_cache.catalogue_version(request) is None  # the request now skips the cache
+    first, second = caplog.records
+    assert (first.levelno, first.getMessage()) == (
+        logging.WARNING,
+        "catalogue cache read failed: OSError: connection refused",
+    )
+    assert (second.levelno, second.getMessage()) == (
+        logging.DEBUG,
+        "catalogue cache write failed: CacheUnavailable: paused",
+    )
