@@ -71,9 +71,7 @@ def test_decimals_read_exactly(cell, value):
     assert csv_columns._as_decimal("ielts_overall")(cell) == {"ielts_overall": value}
 
 
-@pytest.mark.parametrize(
-    "cell", ["NaN", "sNaN", "Infinity", "-Infinity", "six", "6,5", "y" * 60]
-)
+@pytest.mark.parametrize("cell", ["NaN", "sNaN", "Infinity", "-Infinity", "six", "6,5", "y" * 60])
 def test_decimals_that_are_not_finite_numbers_are_refused(cell):
     assert problems(csv_columns._as_decimal("ielts_overall"), cell) == [
         f"{cell[:40]!r} is not a number"
@@ -160,3 +158,44 @@ def test_modes_are_written_in_the_models_order_joined_by_semicolons():
     assert csv_columns._modes(False, False, False) == ""
     with pytest.raises(ValueError):
         csv_columns._modes(True, True)  # one flag per mode, never fewer
+
+
+# ----- cells with several faults, dates, and the spreadsheet guard --------------------------
+
+
+def test_unknown_modes_and_months_are_named_each_quoting_at_most_40_characters():
+    long = "z" * 60
+    assert problems(csv_columns._as_modes, f"full-time; {long}; evenings") == [
+        f"'{'z' * 40}' is not one of full-time, part-time, online",
+        "'evenings' is not one of full-time, part-time, online",
+    ]
+    assert problems(csv_columns._as_months, f"September; {long}") == [
+        f"'{'z' * 40}' is not a month name"
+    ]
+
+
+@pytest.mark.parametrize("cell", ["30/09/2026", "2026-13-01", "soon", "2" * 60])
+def test_dates_must_be_iso_dates(cell):
+    assert problems(csv_columns._as_date, cell) == [f"{cell[:40]!r} is not a date like 2026-09-30"]
+
+
+@pytest.mark.parametrize(
+    ("cell", "imported"),
+    [
+        ("'=SUM(A1)", "=SUM(A1)"),
+        ("'=", "="),  # the shortest neutralised cell
+        ("'-x", "-x"),
+        ("'", "'"),
+        ("'hello", "'hello"),  # an apostrophe someone typed stays
+        ("A-level route", "A-level route"),  # a dash after the first character is text
+        ("x=1", "x=1"),
+        ("=SUM(A1)", "=SUM(A1)"),
+    ],
+)
+def test_only_the_apostrophe_the_export_added_is_taken_off(cell, imported):
+    assert csv_columns.unneutralise(cell) == imported
+
+
+@pytest.mark.parametrize("typed", ["=1+1", "=", "-x", "@SUM", "+44", "\tx", "plain", "-5", "12.5"])
+def test_neutralised_cells_come_back_as_typed(typed):
+    assert csv_columns.unneutralise(csv_columns.neutralise(typed)) == typed

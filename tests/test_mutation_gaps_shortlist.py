@@ -69,3 +69,17 @@ def test_removing_the_only_programme_from_a_comparison_links_to_plain_compare(cl
     text = client.get(f"/compare/?p={programme.pk}").text
     assert 'href="/compare/"' in text
     assert 'href="/compare/?"' not in text
+
+
+def test_add_and_remove_report_their_outcome_as_documented():
+    """shortlist.add returns "added", "already" or "full"; remove says whether it removed."""
+    from programmes import shortlist
+
+    session: dict = {}
+    assert [shortlist.add(session, n) for n in (7, 7)] == ["added", "already"]
+    for n in range(8, 8 + shortlist.MAX_SHORTLIST - 1):
+        assert shortlist.add(session, n) == "added"
+    assert shortlist.add(session, 99) == "full"
+    assert shortlist.get(session) == list(range(7, 7 + shortlist.MAX_SHORTLIST))
+    assert (shortlist.remove(session, 7), shortlist.remove(session, 7)) == (True, False)
+    assert shortlist.get({}) == []
