@@ -204,11 +204,11 @@ def facet_counts(*, filterset: ProgrammeFilter) -> dict[str, dict[str, int]]:
 
 
 def published_programme(*, university_slug: str, programme_slug: str) -> Programme:
+    """A published programme and its university (the correction form shows no topics)."""
     try:
         return (
             Programme.objects.published()
             .select_related("university")
-            .prefetch_related("topics")
             .get(university__slug=university_slug, slug=programme_slug)
         )
     except Programme.DoesNotExist:
@@ -228,10 +228,10 @@ def programme_for_reader(*, university_slug: str, programme_slug: str) -> Progra
         raise Http404("No published programme at this address.") from None
 
 
-def published_at_university(*, university, exclude=None, limit: int = 4) -> list[Programme]:
+def published_at_university(*, university, limit: int = 4) -> list[Programme]:
+    """The first ``limit`` published programmes at ``university``, by title (the 410 page's
+    fallback: the archived programme itself is not published, so it is never among them)."""
     qs = university.programmes.published().select_related("university").order_by("title", "pk")
-    if exclude is not None:
-        qs = qs.exclude(pk=exclude.pk)
     return list(qs[:limit])
 
 
