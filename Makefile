@@ -65,10 +65,12 @@ bench-export: install
 # Mutation testing (a benchmark, not a test; ~30 min on 2 cores): mutmut over the modules listed
 # in pyproject.toml [tool.mutmut], running the fast tests on SQLite; bounded by MUTATION_TIMEOUT
 # seconds. Prints the score per module (bench/mutation_report.py); `mutmut browse` shows survivors.
+# MUTATION_RESUME=1 keeps mutants/: only unchecked mutants run (new tests are picked up); name
+# survivors to re-check them: .venv/bin/mutmut run 'programmes.seed*'.
 MUTATION_TIMEOUT ?= 2700
 MUTATION_CHILDREN ?= 2
 mutation: install
-	rm -rf mutants
+	$(if $(MUTATION_RESUME),,rm -rf mutants)
 	env -u DATABASE_URL -u REDIS_URL nice -n 10 timeout $(MUTATION_TIMEOUT) \
 		$(VENV)/bin/mutmut run --max-children $(MUTATION_CHILDREN) || echo "mutmut stopped early: unchecked mutants are listed as such"
 	$(PY) bench/mutation_report.py

@@ -112,7 +112,18 @@ def test_each_link_public_pages_show_moves_the_version(wired_afresh):
         assert moves_the_version(lambda r=related: r.clear()), related.model
 
 
-def test_a_cache_the_catalogue_cannot_read_marks_the_request_and_logs_a_warning(caplog):
+class _Records(logging.Handler):
+    """The log records of one logger (not pytest's caplog: `make mutation` runs without it)."""
+
+    def __init__(self):
+        super().__init__(level=logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record):
+        self.records.append(record)
+
+
+def test_a_cache_the_catalogue_cannot_read_marks_the_request_and_logs_a_warning():
     """``_mark_down``: the request then skips the cache; an outage already reported by the
     Redis backend is logged only at DEBUG (one line per outage, not per request)."""
     from django.test import RequestFactory
@@ -120,11 +131,19 @@ def test_a_cache_the_catalogue_cannot_read_marks_the_request_and_logs_a_warning(
     from portal.redis_cache import CacheUnavailable
 
     request = RequestFactory().get("/programmes/")
-    with caplog.at_level(logging.DEBUG, logger=catalogue_cache.logger.name):
+    records = _Records()
+    logger = catalogue_cache.logger
+    level = logger.level
+    logger.addHandler(records)
+    logger.setLevel(logging.DEBUG)
+    try:
         catalogue_cache._mark_down(request, OSError("connection refused"), "read")
         catalogue_cache._mark_down(None, CacheUnavailable("paused"), "write")
+    finally:
+        logger.removeHandler(records)
+        logger.setLevel(level)
     assert catalogue_cache.catalogue_version(request) is None  # the request now skips the cache
-    first, second = caplog.records
+    first, second = records.records
     assert (first.levelno, first.getMessage()) == (
         logging.WARNING,
         "catalogue cache read failed: OSError: connection refused",
