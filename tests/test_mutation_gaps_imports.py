@@ -6,7 +6,11 @@ twenty changes and 2,000 characters); the reason shown when a file turns out to 
 the confirm step; a direct ``apply_import`` call leaves conflicting rows alone unless told; the
 conflict message word for word (who, when in UK time, and nothing about who when the admin has
 no history for the programme), read from that programme's own history only; an ``updated`` cell
-with no offset read as UTC; and an unknown old value shown as "empty".
+with no offset read as UTC; and an unknown old value shown as "empty". Then the file itself: each
+refusal's reason word for word, exactly 5 MB accepted, CR LF inside a cell and CR-only line
+endings read as written; and the dry run: every bad row reported, unknown slugs quoted cut short,
+a new programme's facts and topics listed, topics written, and a query count that grows with
+neither the catalogue nor the rows that update existing programmes.
 """
 
 from __future__ import annotations
@@ -22,11 +26,11 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from programmes.exports import HEADER
-from programmes.imports import apply_import, plan_import, read_csv
+from programmes.exports import HEADER, IMPORT_COLUMNS
+from programmes.imports import MAX_BYTES, ImportFileError, apply_import, plan_import, read_csv
 from programmes.models import Programme, Topic, University
 from tests.factories import make_programme, make_topic, make_university
-from tests.test_import import good_row, to_csv, upload
+from tests.test_import import export_as_bytes, good_row, to_csv, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -271,3 +275,206 @@ def test_a_fact_that_was_unknown_shows_as_empty_in_the_review(uni, root, root_cl
     page = root_client.get(review_url["Location"]).content.decode()
     assert "1 to update" in page
     assert "<code>duration_full_time_months</code>: <em>empty</em> → 12" in page
+
+
+# ----- read_csv: what an editor is told when a file is refused ------------------------------
+
+
+def header_line(columns) -> bytes:
+    return (",".join(columns) + "\r\n").encode()
+
+
+def a_row(columns=IMPORT_COLUMNS, extra_cells=0) -> bytes:
+    cells = [good_row().get(c, "") for c in columns] + ["extra"] * extra_cells
+    return (",".join(cells) + "\r\n").encode()
+
+
+WITHOUT_TITLE_AND_AWARD = [c for c in IMPORT_COLUMNS if c not in ("title", "award")]
+ELEVEN_UNKNOWN = [f"x{n}" for n in range(1, 12)]
+NOT_THE_FORMAT = "The header row does not match the export format ("
+
+
+@pytest.mark.parametrize(
+    "data,message",
+    [
+        (
+            b"\xff\xfe\x00\x00garbage",
+            "The file contains NUL bytes: it is not a UTF-8 CSV text file.",
+        ),
+        (
+            "caf\xe9".encode("latin-1") + b",x\n",
+            "The file is not UTF-8 text (byte 3 cannot be read). "
+            "Save it as 'CSV UTF-8' and upload it again.",
+        ),
+        (b"", "The file is empty."),
+        (b" \r\n\r\n", "The file is empty."),
+        (header_line(IMPORT_COLUMNS), "The file has a header row but no programmes."),
+        (
+            header_line(IMPORT_COLUMNS) + a_row() + a_row(extra_cells=1),
+            "Line 3 has more cells than the header row.",
+        ),
+        (
+            header_line(IMPORT_COLUMNS) + b'"uni"p' + a_row()[3:],
+            "The file is not valid CSV: ',' expected after '\"'.",
+        ),
+        (
+            header_line(WITHOUT_TITLE_AND_AWARD) + a_row(WITHOUT_TITLE_AND_AWARD),
+            NOT_THE_FORMAT + "missing columns: title, award).",
+        ),
+        (
+            header_line(WITHOUT_TITLE_AND_AWARD + ELEVEN_UNKNOWN) + a_row(),
+            NOT_THE_FORMAT
+            + "missing columns: title, award; "
+            + "unknown columns: x1, x2, x3, x4, x5, x6, x7, x8, x9, x10).",
+        ),
+        (
+            header_line([*IMPORT_COLUMNS, "title", "award"]) + a_row(),
+            NOT_THE_FORMAT + "repeated columns: award, title).",
+        ),
+    ],
+    ids=[
+        "nul",
+        "not-utf8",
+        "empty",
+        "blank",
+        "header-only",
+        "more-cells",
+        "bad-quoting",
+        "missing",
+        "missing-and-unknown",
+        "repeated",
+    ],
+)
+def test_a_refused_file_is_refused_with_the_reason_word_for_word(data, message):
+    with pytest.raises(ImportFileError) as refused:
+        read_csv(data)
+    assert str(refused.value) == message
+
+
+def test_the_upload_page_shows_why_a_file_was_refused(root_client):
+    response = upload(root_client, header_line([*IMPORT_COLUMNS, "title"]) + a_row())
+    assert response.status_code == 200
+    assert NOT_THE_FORMAT + "repeated columns: title)." in text_of(response)
+
+
+def test_a_file_of_exactly_five_megabytes_is_read(uni):
+    # A cell holds at most 128 KiB (the csv module's limit), so the bytes are spread over rows.
+    rows = [good_row(slug=f"p{n}", description="x" * 100_000) for n in range(53)]
+    rows[-1]["description"] = ""
+    rows[-1]["description"] = "x" * (MAX_BYTES - len(to_csv(rows)))
+    data = to_csv(rows)
+    assert len(data) == MAX_BYTES
+    assert len(read_csv(data)) == 53
+
+
+def test_line_breaks_typed_in_the_admin_survive_an_export_and_import(client, root):
+    # A browser sends a textarea's line breaks as CR LF, and that is what the admin saves.
+    make_programme(description="Line one.\r\nLine two.", summary="One line.")
+    plan = apply_import(read_csv(export_as_bytes(client)), user=root)
+    assert [r.action for r in plan.rows] == ["unchanged"]
+    assert Programme.objects.get().description == "Line one.\r\nLine two."
+
+
+def test_a_file_with_old_mac_line_endings_is_read(uni):
+    # Excel's "CSV (Macintosh)" ends each line with a carriage return alone.
+    data = to_csv([good_row(slug="p"), good_row(slug="q")]).replace(b"\r\n", b"\r")
+    assert b"\n" not in data
+    assert [row["programme_slug"] for row in read_csv(data)] == ["p", "q"]
+
+
+# ----- plan_import --------------------------------------------------------------------------
+
+
+def test_every_row_with_errors_is_reported_not_only_the_first(uni):
+    rows = [
+        good_row(slug="a", fee_home_gbp="ten"),  # a cell that cannot be read
+        good_row(slug="b", fee_home_gbp="-1"),  # read, but refused by the model's rules
+        good_row(slug="c", fee_home_gbp="-2"),
+        good_row(slug="d"),
+    ]
+    plan = plan_import(read_csv(to_csv(rows)))
+    assert [(r.number, r.action) for r in plan.rows] == [
+        (2, "error"),
+        (3, "error"),
+        (4, "error"),
+        (5, "create"),
+    ]
+
+
+def test_an_unknown_slug_is_quoted_cut_to_sixty_characters(uni):
+    long_slug = "u" * 59 + "vwxyz"
+    row = good_row(uni_slug=long_slug, topics="t" * 59 + "vwxyz")
+    (result,) = plan_import(read_csv(to_csv([row]))).rows
+    assert result.errors == [
+        ("university_slug", f"no university with slug {'u' * 59 + 'v'!r}"),
+        ("topics", f"no topic with slug {'t' * 59 + 'v'!r}"),
+    ]
+
+
+def test_a_new_programme_lists_each_fact_it_states_under_its_column(uni):
+    make_topic(slug="genomics")
+    make_topic(slug="imaging")
+    row = good_row(placement="yes", source_stale="no", topics="imaging; genomics")
+    (result,) = plan_import(read_csv(to_csv([row]))).rows
+    assert result.action == "create"
+    assert result.changes == [
+        ("status", "", "published"),
+        ("title", "", "Clinical AI"),
+        ("award", "", "MSc"),
+        ("modes", "", "yes"),
+        ("fee_home_gbp", "", "9000"),
+        ("placement", "", "yes"),
+        ("official_course_url", "", "https://example.ac.uk/c"),
+        ("topics", "", "genomics; imaging"),
+    ]
+
+
+def test_the_review_shows_each_row_and_a_new_programmes_values(uni, root_client):
+    make_topic(slug="genomics")
+    make_topic(slug="imaging")
+    row = good_row(slug="new", topics="imaging; genomics")
+    page = root_client.get(upload(root_client, to_csv([row]))["Location"]).content.decode()
+    assert "<td><code>uni/new</code></td>" in page
+    assert "<li><code>title</code>: <em>empty</em> → Clinical AI</li>" in page
+    assert "<li><code>fee_home_gbp</code>: <em>empty</em> → 9000</li>" in page
+    assert "<li><code>topics</code>: <em>empty</em> → genomics; imaging</li>" in page
+
+
+def test_topics_are_written_for_new_and_changed_programmes(uni, root, root_client):
+    genomics, imaging, nlp = (make_topic(slug=s) for s in ("genomics", "imaging", "nlp"))
+    make_programme(university=uni, slug="old", title="Old", topics=[genomics, imaging])
+    rows = [good_row(slug="old", topics="nlp; imaging"), good_row(slug="new", topics="genomics")]
+    plan = plan_import(read_csv(to_csv(rows)))
+    assert ("topics", "genomics; imaging", "imaging; nlp") in plan.rows[0].changes
+    review_url = upload(root_client, to_csv(rows))["Location"]
+    page = root_client.get(review_url).content.decode()
+    assert "<li><code>topics</code>: genomics; imaging → imaging; nlp</li>" in page
+    root_client.post(review_url)
+    old, new = Programme.objects.get(slug="old"), Programme.objects.get(slug="new")
+    assert sorted(t.slug for t in old.topics.all()) == ["imaging", "nlp"]
+    assert [t.slug for t in new.topics.all()] == ["genomics"]
+
+
+def test_a_dry_run_costs_the_same_queries_however_big_the_catalogue_and_whoever_is_updated():
+    uni = make_university(slug="uni")
+    topic = make_topic(slug="genomics")
+
+    def add_programmes(prefix):
+        for i in range(3):
+            make_programme(university=uni, slug=f"{prefix}{i}", title="Clinical AI", topics=[topic])
+
+    def queries(prefix) -> int:
+        rows = read_csv(
+            to_csv([good_row(slug=f"{prefix}{i}", topics="genomics") for i in range(3)])
+        )
+        with CaptureQueriesContext(connection) as captured:
+            plan = plan_import(rows)
+        assert plan.is_valid
+        return len(captured)
+
+    add_programmes("old")
+    updates, creates = queries("old"), queries("new")
+    add_programmes("more")
+    # Three rows for existing programmes cost what three new ones cost: their topics were read
+    # with the catalogue, and the catalogue is read with its universities whatever its size.
+    assert updates == creates == queries("new")
