@@ -374,3 +374,28 @@ def test_university_and_topic_pages_stay_bounded_and_link_to_the_rest(client):
         assert f'<a href="{link}">All 15 programmes' in text, url
         assert "Programme 11<" in text and "Programme 12<" not in text, url
         assert client.get(link).text.count('class="card-title"') == 15
+
+
+def test_a_warm_list_page_is_found_without_validating_the_filters(monkeypatch):
+    """The site's own list links are looked up before any validation (cache.kept_page):
+    a warm hit by GET or HEAD builds no FilterSet, and a signed-in editor always gets one."""
+    from programmes import views
+    from programmes.filters import ProgrammeFilter
+
+    make_programme(title="Clinical AI")
+    url = "/programmes/?mode=full-time&sort=duration"
+    first = Client().get(url)
+    assert first.status_code == 200
+
+    class Refused(ProgrammeFilter):
+        def __init__(self, *args, **kwargs):
+            raise AssertionError("the filters were validated for a warm page")
+
+    monkeypatch.setattr(views, "ProgrammeFilter", Refused)
+    again = Client().get(url)
+    assert (again.status_code, again.content) == (200, first.content)
+    assert Client().head(url).status_code == 200
+    editor = Client()
+    editor.force_login(User.objects.create_user("ed", password="pw", is_staff=True))
+    with pytest.raises(AssertionError, match="validated"):
+        editor.get(url)
