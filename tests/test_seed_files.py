@@ -323,3 +323,12 @@ def test_a_guide_without_topics_has_none(tmp_path):
     assert seed.read_guides(tmp_path)[0].topic_slugs == []
     (tmp_path / "a.md").write_text(GUIDE.replace("medical-imaging", " , medical-imaging "))
     assert seed.read_guides(tmp_path)[0].topic_slugs == ["machine-learning", "medical-imaging"]
+
+
+def test_colons_in_front_matter_values_and_rules_in_the_body_are_kept(tmp_path):
+    text = GUIDE.replace("title: Choosing a course", "title: Choosing: a course, step by step")
+    text = text.replace("Read the official page.", "Read the official page.\n\n---\n\nThen apply.")
+    (tmp_path / "a.md").write_text(text)
+    (guide,) = seed.read_guides(tmp_path)
+    assert guide.fields["title"] == "Choosing: a course, step by step"
+    assert guide.fields["body"] == "# Choosing\n\nRead the official page.\n\n---\n\nThen apply.\n"
