@@ -332,3 +332,9 @@ def test_colons_in_front_matter_values_and_rules_in_the_body_are_kept(tmp_path):
     (guide,) = seed.read_guides(tmp_path)
     assert guide.fields["title"] == "Choosing: a course, step by step"
     assert guide.fields["body"] == "# Choosing\n\nRead the official page.\n\n---\n\nThen apply.\n"
+
+
+def test_a_version_one_slug_from_a_long_title_is_cut_to_200_characters(tmp_path):
+    header = [c for c in PROGRAMME_HEADER if c not in ("slug", "status", "fee_period")]
+    write_programmes(tmp_path, {**GOOD_ROW, "title": "a" * 250}, header=header)
+    assert seed.read_programmes(tmp_path)[0].slug == "a" * 200
