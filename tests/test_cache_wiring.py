@@ -13,7 +13,9 @@ import datetime
 import logging
 
 import pytest
+from django.core.cache.backends.locmem import LocMemCache
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.test import Client
 
 from programmes import cache as catalogue_cache
 from programmes.models import Guide, Programme, SearchSynonym, Status, Topic, University
@@ -152,3 +154,95 @@ def test_a_cache_the_catalogue_cannot_read_marks_the_request_and_logs_a_warning(
         logging.DEBUG,
         "catalogue cache write failed: CacheUnavailable: paused",
     )
+
+
+# ----- what the page cache does with its backend --------------------------------------------
+
+
+class CountingCache(LocMemCache):
+    """Local memory that counts reads and can be told to fail reads or writes."""
+
+    reads = 0
+    fail_reads = False
+    fail_writes = False
+
+    def get(self, *args, **kwargs):
+        type(self).reads += 1
+        if type(self).fail_reads:
+            raise ConnectionError("cache unreachable")
+        return super().get(*args, **kwargs)
+
+    def set(self, *args, **kwargs):
+        if type(self).fail_writes:
+            raise ConnectionError("cache unreachable")
+        return super().set(*args, **kwargs)
+
+
+@pytest.fixture
+def counting_cache(settings):
+    CountingCache.reads, CountingCache.fail_reads, CountingCache.fail_writes = 0, False, False
+    settings.CACHES = {
+        "default": {"BACKEND": "tests.test_cache_wiring.CountingCache", "LOCATION": "counting"}
+    }
+    from django.core.cache import cache
+
+    cache.clear()
+    yield CountingCache
+    cache.clear()
+
+
+def test_from_an_empty_cache_the_second_visitor_gets_the_kept_page(
+    counting_cache, django_assert_num_queries
+):
+    make_programme(title="Clinical AI")
+    from django.core.cache import cache
+
+    cache.clear()  # no catalogue version yet, as after a flush or a first deploy
+    first = Client().get("/programmes/")
+    assert first.status_code == 200 and first.has_header("ETag")
+    with django_assert_num_queries(0):
+        second = Client().get("/programmes/")
+    assert second.content == first.content
+
+
+def test_saving_what_no_public_page_shows_leaves_every_kept_page_alone(wired_afresh):
+    from django.contrib.auth.models import User
+
+    user = User.objects.create_user("edith", password="pw")
+    assert not moves_the_version(lambda: User.objects.create_user("other", password="pw"))
+    assert not moves_the_version(user.save)  # e.g. last_login on every editor's sign-in
+    from django.contrib.auth.models import Group
+
+    group = Group.objects.create(name="Editors")
+    assert not moves_the_version(lambda: user.groups.add(group))  # a link no page shows
+    assert not moves_the_version(user.delete)
+
+
+def test_a_cache_that_cannot_be_read_is_tried_once_per_request(counting_cache):
+    make_programme(title="Clinical AI")
+    counting_cache.fail_reads = True
+    counting_cache.reads = 0
+    response = Client().get("/programmes/")
+    assert response.status_code == 200 and "Clinical AI" in response.text
+    assert counting_cache.reads == 1  # then the request knows the cache is down
+    assert not response.has_header("ETag")  # nothing was kept, so nothing to revalidate
+
+
+def test_a_page_the_cache_could_not_keep_gets_no_etag(counting_cache):
+    make_programme(title="Clinical AI")
+    counting_cache.fail_writes = True
+    response = Client().get("/guides/")
+    assert response.status_code == 200
+    assert not response.has_header("ETag")
+    assert "public" in response["Cache-Control"]
+
+
+def test_a_kept_gone_page_is_served_as_gone_with_its_headers(counting_cache):
+    gone = make_programme(title="Old course", status=Status.ARCHIVED)
+    first = Client().get(gone.get_absolute_url())
+    second = Client().get(gone.get_absolute_url())
+    assert (first.status_code, second.status_code) == (410, 410)
+    assert second.content == first.content
+    for header in ("Content-Type", "ETag", "Cache-Control", "Vary"):
+        assert second[header] == first[header], header
+    assert "Cookie" in [v.strip() for v in second["Vary"].split(",")]
