@@ -246,3 +246,15 @@ def test_a_kept_gone_page_is_served_as_gone_with_its_headers(counting_cache):
     for header in ("Content-Type", "ETag", "Cache-Control", "Vary"):
         assert second[header] == first[header], header
     assert "Cookie" in [v.strip() for v in second["Vary"].split(",")]
+
+
+def test_made_up_addresses_add_nothing_to_the_cache(counting_cache):
+    from django.core.cache import cache
+
+    make_programme(title="Clinical AI")
+    Client().get("/programmes/")  # the version and the memos exist now
+    before = len(cache._cache)
+    for n in range(20):
+        assert Client().get(f"/guides/no-such-guide-{n}/").status_code == 404
+        assert Client().get(f"/universities/nowhere-{n}/").status_code == 404
+    assert len(cache._cache) == before
