@@ -105,3 +105,42 @@ def test_an_unfiltered_list_says_it_shows_every_programme(client):
     filtered = client.get("/programmes/?mode=online").text
     assert "<title>Filtered programmes" in filtered
     assert "<summary>Filters (1 active)</summary>" in filtered
+
+
+def shown_count(text: str, facet: str, value: str) -> str:
+    match = re.search(
+        rf'<label for="{facet}-{value}">[^<]*<span class="count">\((\d+)\)</span>', text
+    )
+    assert match, f"no {facet} choice {value}"
+    return match.group(1)
+
+
+def test_each_facet_counts_over_every_other_filter_but_its_own(client):
+    """Choosing a topic leaves the other topics' counts as they were; choosing a university
+    narrows the nation counts to it."""
+    imaging = make_topic(name="Imaging", slug="imaging")
+    genomics = make_topic(name="Genomics", slug="genomics")
+    leeds = make_university(name="Leeds", slug="leeds", nation=Nation.ENGLAND)
+    york = make_university(name="York", slug="york", nation=Nation.ENGLAND)
+    dundee = make_university(name="Dundee", slug="dundee", nation=Nation.SCOTLAND)
+    make_programme(title="A", university=leeds, topics=[imaging])
+    make_programme(title="B", university=york, topics=[genomics])
+    make_programme(title="C", university=york, topics=[genomics])
+    make_programme(title="D", university=dundee, topics=[genomics])
+    text = client.get("/programmes/?topic=imaging").text
+    assert (shown_count(text, "topic", "imaging"), shown_count(text, "topic", "genomics")) == (
+        "1",
+        "3",
+    )
+    text = client.get("/programmes/?university=york").text
+    assert (shown_count(text, "nation", "england"), shown_count(text, "nation", "scotland")) == (
+        "2",
+        "0",
+    )
+
+
+def test_a_sort_alone_is_not_a_filter(client):
+    make_programme(title="Imaging")
+    text = client.get("/programmes/?sort=duration").text
+    assert "<title>All programmes" in text
+    assert "<summary>Filters</summary>" in text
