@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
 import itertools
 
 from django.utils.text import slugify
 
-from programmes.models import Nation, Programme, Status, Topic, University
+from programmes.models import Guide, Nation, Programme, Status, Topic, University
 
 _seq = itertools.count(1)
 
@@ -51,3 +52,25 @@ def make_programme(*, topics=(), **overrides) -> Programme:
     if topics:
         programme.topics.set(topics)
     return programme
+
+
+def make_guide(*, topics=(), programmes=(), universities=(), **overrides) -> Guide:
+    """A published guide, its body rendered as the admin renders it, with its links set."""
+    n = next(_seq)
+    title = overrides.pop("title", f"Guide {n}")
+    values = {
+        "title": title,
+        "slug": slugify(title),
+        "summary": "How to choose.",
+        "body": "Read the official page.\n",
+        "status": Status.PUBLISHED,
+        "published_at": datetime.date(2026, 1, 5),
+    }
+    values.update(overrides)
+    guide = Guide(**values)
+    guide.render_body()
+    guide.save()
+    guide.topics.set(topics)
+    guide.programmes.set(programmes)
+    guide.universities.set(universities)
+    return guide

@@ -9,7 +9,6 @@ they expire, which no page test run after start-up can notice.
 
 from __future__ import annotations
 
-import datetime
 import logging
 
 import pytest
@@ -19,7 +18,7 @@ from django.test import Client
 
 from programmes import cache as catalogue_cache
 from programmes.models import Guide, Programme, SearchSynonym, Status, Topic, University
-from tests.factories import make_programme, make_topic, make_university
+from tests.factories import make_guide, make_programme, make_topic, make_university
 
 pytestmark = pytest.mark.django_db
 
@@ -61,22 +60,6 @@ def moves_the_version(write) -> bool:
     return catalogue_cache.catalogue_version() != before
 
 
-def _guide(**overrides) -> Guide:
-    values = {
-        "title": "Choosing a course",
-        "slug": f"choosing-{Guide.objects.count() + 1}",
-        "summary": "How to choose.",
-        "body": "Read the official page.\n",
-        "status": Status.PUBLISHED,
-        "published_at": datetime.date(2026, 1, 5),
-    }
-    values.update(overrides)
-    guide = Guide(**values)
-    guide.render_body()
-    guide.save()
-    return guide
-
-
 def test_without_the_wiring_writes_leave_the_version_alone(unwired):
     """The control: these tests see the wiring, not some other path that bumps the version."""
     university = make_university()
@@ -88,7 +71,7 @@ def test_saving_or_deleting_each_model_public_pages_show_moves_the_version(wired
     university = make_university()
     topic = make_topic()
     programme = make_programme(university=university)
-    guide = _guide()
+    guide = make_guide()
     synonym = SearchSynonym.objects.create(terms="machine learning; ML")
     for row in (university, topic, programme, guide, synonym):
         assert moves_the_version(row.save), f"saving a {type(row).__name__}"
@@ -101,7 +84,7 @@ def test_each_link_public_pages_show_moves_the_version(wired_afresh):
     university = make_university()
     topic = make_topic()
     programme = make_programme(university=university)
-    guide = _guide()
+    guide = make_guide()
     for related, target in (
         (programme.topics, topic),
         (guide.topics, topic),

@@ -12,7 +12,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from programmes import search, selectors
-from programmes.models import Guide, Programme, SearchSynonym, Status
+from programmes.models import Programme, SearchSynonym, Status
+from tests import factories
 from tests.factories import make_programme, make_topic, make_university
 
 pytestmark = pytest.mark.django_db
@@ -22,29 +23,11 @@ LIST_ITEM = re.compile(r'<li><a href="[^"]+">([^<]+)</a>')
 
 
 def make_guide(
-    title: str,
-    *,
-    day: int = 1,
-    summary: str = "Summary.",
-    body: str = "Text.",
-    topics=(),
-    programmes=(),
-    universities=(),
-) -> Guide:
-    guide = Guide(
-        title=title,
-        slug=re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-"),
-        summary=summary,
-        body=body,
-        status=Status.PUBLISHED,
-        published_at=datetime.date(2026, 1, day),
+    title: str, *, day: int = 1, summary: str = "Summary.", body: str = "Text.", **links
+):
+    return factories.make_guide(
+        title=title, summary=summary, body=body, published_at=datetime.date(2026, 1, day), **links
     )
-    guide.render_body()
-    guide.save()
-    guide.topics.set(topics)
-    guide.programmes.set(programmes)
-    guide.universities.set(universities)
-    return guide
 
 
 def section(text: str, heading_id: str) -> str:
