@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from programmes.extract import FEE_FIELDS, FIELDS, extract  # noqa: E402
+from programmes.sources.extract import FEE_FIELDS, FIELDS, extract  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures" / "extract"
 _EXPECT = re.compile(r"^<!-- expect: (\{.*\}) -->\n", re.S)

@@ -286,7 +286,7 @@ CHANGES = [
     Change(
         "12a",
         "the search term cap (10 terms) is lifted",
-        [("programmes/search.py", "MAX_QUERY_TERMS = 10\n", "MAX_QUERY_TERMS = 1000\n")],
+        [("programmes/search/text.py", "MAX_QUERY_TERMS = 10\n", "MAX_QUERY_TERMS = 1000\n")],
         ["tests/test_search_terms_and_feed.py"],
     ),
     Change(

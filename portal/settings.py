@@ -343,7 +343,7 @@ LOGGING = {
 
 PROGRAMMES_PER_PAGE = 20
 
-# ----- reading official pages (programmes/fetch.py, manage.py check_sources) ---------------
+# ----- reading official pages (programmes/sources/fetch.py, manage.py check_sources) -----
 # Hosts exempt from the fetcher's address and port rules. Empty in production: only tests set
 # it (to 127.0.0.1) so fixture pages on loopback can be read. check --deploy warns when set.
 SOURCE_FETCH_ALLOWED_HOSTS = env_list("SOURCE_FETCH_ALLOWED_HOSTS", [])

@@ -22,10 +22,11 @@ from django.db.models import BooleanField, Case, Count, Q, Value, When
 from django.urls import path, reverse
 from django.utils import timezone
 
-from . import admin_import, admin_sources, exports, fees, search, selectors
+from . import admin_import, exports, fees, search, selectors
 from .cache import invalidate
 from .forms import GuideAdminForm, InRangeModelMultipleChoiceField, ProgrammeAdminForm, fits_field
 from .models import Guide, Mode, Programme, SearchSynonym, Status, Topic, University
+from .sources import admin as admin_sources
 
 
 class StudyModeFilter(admin.SimpleListFilter):
@@ -410,7 +411,7 @@ class ProgrammeAdmin(EditorialAdmin):
         )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        # Open suggestions and the latest read of each page (programmes/admin_sources.py).
+        # Open suggestions and the latest read of each page (programmes/sources/admin.py).
         extra_context = extra_context or {}
         programme = (
             Programme.objects.filter(pk=object_id).first() if str(object_id).isdigit() else None

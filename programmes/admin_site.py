@@ -94,7 +94,7 @@ def catalogue_dashboard() -> dict:
 
 
 def review_dashboard() -> dict:
-    """The review queue's figures (the queue itself: programmes/admin_sources.py)."""
+    """The review queue's figures (the queue itself: programmes/sources/admin.py)."""
     queue = reverse("admin:programmes_suggestion_changelist")
     return {
         **_review_counts(),

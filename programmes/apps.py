@@ -26,7 +26,7 @@ class ProgrammesConfig(AppConfig):
         # load_catalogue, a manage.py shell session. See programmes/cache.py.
         cache.connect_invalidation()
         cache_back.connect(_new_catalogue_version_after_outage, dispatch_uid="catalogue-cache-back")
-        # The full-text index follows the same writes (programmes/search.py).
+        # The full-text index follows the same writes (programmes/search/).
         search.connect_indexing()
         # Case-insensitive search must match the same rows on SQLite as on PostgreSQL.
         connection_created.connect(install_unicode_like, dispatch_uid="portal-sqlite-like")

@@ -15,7 +15,7 @@ import django_filters
 from django import forms
 from django.db.models import Exists, F, OuterRef
 
-from . import search, selectors
+from . import search
 from .models import (
     IELTS_STEPS,
     MONTHS,
@@ -66,14 +66,14 @@ SEARCH_SORT = "relevance"
 
 
 class SearchTermsFilter(django_filters.CharFilter):
-    """Full-text search (programmes/search.py): every word, or one of its synonyms, must match
+    """Full-text search (programmes/search/): every word, or one of its synonyms, must match
     the title, university, topics, summary or description; results carry ``search_rank``."""
 
     def filter(self, qs, value):
         if not value:
             return qs
         # Parsed once per FilterSet: the list, its count and each facet apply this filter.
-        return selectors.search_programmes(query=self.parsed(value), queryset=qs, ranked=False)
+        return search.search_programmes(query=self.parsed(value), queryset=qs, ranked=False)
 
     def parsed(self, value: str) -> search.SearchQuery:
         if getattr(self, "_parsed", (None,))[0] != value:
@@ -300,7 +300,7 @@ class ProgrammeFilter(django_filters.FilterSet):
         if self.sort_key == SEARCH_SORT:
             # Only the query that sorts pays for the rank: a join to the index whose MATCH
             # also does the filtering, so the cheaper ``id IN (...)`` of ``q`` is left out.
-            qs = selectors.rank_search(self.queryset_without("q"), self.search_query)
+            qs = search.rank_search(self.queryset_without("q"), self.search_query)
         else:
             qs = self.qs
         return qs.order_by(*SORTS[self.sort_key][1], "title", "pk")

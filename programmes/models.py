@@ -610,7 +610,7 @@ def body_hash(body: str) -> str:
 
 
 class ProgrammeSearch(models.Model):
-    """A programme's full-text index entry (read-only here: see programmes/search.py).
+    """A programme's full-text index entry (read-only here: see programmes/search/).
 
     Created by migration 0006 as an FTS5 virtual table on SQLite and as a table with a tsvector
     and a GIN index on PostgreSQL. On both, ``programme_id`` is the programme id and the column
@@ -669,9 +669,10 @@ class CatalogueImport(models.Model):
         return reverse("admin:programmes_programme_import_review", args=[self.pk])
 
 
-# ----- page reads and suggestions (issue 11) -----------------------------------------------
+# ----- page reads and suggestions ------------------------------------------------------------
 # Each official or source URL of a programme is a SourcePage, re-read on a schedule by
-# ``check_sources`` (programmes/sources.py). Every read is a PageRead (the last few are kept).
+# ``check_sources`` (programmes/sources/services.py). Every read is a PageRead (the last few
+# are kept).
 # Facts found on a read, and corrections visitors report, are Suggestions that an editor accepts
 # or dismisses in the admin; nothing reaches a public page without an editor.
 

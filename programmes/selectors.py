@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, FloatField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -92,42 +92,6 @@ class Listing:
         return Paginator(_KnownPage(self.count, items), self.per_page).page(number)
 
 
-def search_programmes(
-    *,
-    query: str | search.SearchQuery,
-    queryset: QuerySet[Programme] | None = None,
-    ranked: bool = True,
-    request=None,
-) -> QuerySet[Programme]:
-    """Programmes matching ``query``; ``ranked`` also annotates ``search_rank`` (higher is
-    more relevant) for ordering.
-
-    ``query`` is what the visitor typed (parsed here, synonyms expanded) or an already parsed
-    ``SearchQuery``. A query with no searchable word matches nothing. The match is an
-    ``id IN (index lookup)`` condition, so any other filter, count or facet combines with it
-    cheaply; the rank needs a join to the index, so only the query that sorts asks for it.
-    """
-    if queryset is None:
-        queryset = Programme.objects.published()
-    if not isinstance(query, search.SearchQuery):
-        query = search.parse(query, search.synonyms(request))
-    if ranked:
-        return rank_search(queryset, query)
-    return queryset.filter(pk__in=search.matching_ids(query)) if query else queryset.none()
-
-
-def rank_search(queryset: QuerySet[Programme], query: search.SearchQuery) -> QuerySet[Programme]:
-    """``queryset`` narrowed to the programmes matching ``query`` (by the join to the index)
-    and annotated with ``search_rank``. A query without words matches nothing."""
-    if not query:
-        return queryset.none().annotate(search_rank=Value(0.0, output_field=FloatField()))
-    # isnull=False makes the join to the index an INNER JOIN: FTS5 can only MATCH that way,
-    # and bm25() needs the MATCH in the same query.
-    return queryset.filter(search.SearchMatch(query), search_entry__isnull=False).annotate(
-        search_rank=search.SearchScore(query)
-    )
-
-
 def site_search(*, text: str, limit: int = 10, request=None) -> dict:
     """The site search's groups: the best ``limit`` published programmes (and how many match),
     published guides, universities with published programmes, and topics.
@@ -137,9 +101,9 @@ def site_search(*, text: str, limit: int = 10, request=None) -> dict:
     Python by the same rules.
     """
     query = search.parse(text, search.synonyms(request))
-    ranked = search_programmes(query=query).order_by("-search_rank", "title", "pk")
+    ranked = search.search_programmes(query=query).order_by("-search_rank", "title", "pk")
     programmes = programme_page(queryset=ranked, start=0, stop=limit)
-    programme_count = search_programmes(query=query, ranked=False).count()
+    programme_count = search.search_programmes(query=query, ranked=False).count()
     guides = [
         guide
         for guide in Guide.objects.published()

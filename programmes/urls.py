@@ -2,8 +2,9 @@
 
 from django.urls import path
 
-from . import corrections, views
+from . import views
 from .feeds import GuidesFeed
+from .sources import corrections
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -304,7 +304,7 @@ def test_healthz_reports_the_cache_down_and_answers_200(client, cache_down):
 
 
 def test_reading_an_official_page_keeps_its_per_host_interval(cache_down, pages, settings):
-    from programmes.fetch import Fetcher
+    from programmes.sources.fetch import Fetcher
     from tests.pages_server import Page
 
     settings.SOURCE_FETCH_MIN_INTERVAL = 1

@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from programmes.models import PageRead, SourcePage, Status, Suggestion, SuggestionStatus
-from programmes.sources import check_pages, dismiss, programmes_to_check
+from programmes.sources.services import check_pages, dismiss, programmes_to_check
 from tests.factories import make_programme
 from tests.pages_server import Page, redirect, sleep_then
 
@@ -218,7 +218,7 @@ def test_two_concurrent_runs_read_each_page_once(pages):
 
 
 def test_an_extractor_failure_is_recorded_and_the_run_goes_on(pages, monkeypatch):
-    from programmes import extract
+    from programmes.sources import extract
 
     pages.routes["/bad"] = Page("<p>breaks the extractor</p>")
     pages.routes["/course"] = course()

@@ -1,4 +1,4 @@
-"""The page reader (programmes/fetch.py). Traffic goes to 127.0.0.1 only.
+"""The page reader (programmes/sources/fetch.py). Traffic goes to 127.0.0.1 only.
 
 Refusals are tested with loopback addresses while the allow-list is empty (nothing is
 connected to), and the address rules on literal addresses without any network use at all.
@@ -12,7 +12,7 @@ import time
 import pytest
 from django.core.management import call_command
 
-from programmes.fetch import Fetcher, decode, fetch, is_public_address
+from programmes.sources.fetch import Fetcher, decode, fetch, is_public_address
 from tests.pages_server import Page, chunked, drip, redirect, sleep_then
 
 HTML = "<html><body><p>Tuition fees 2026/27: Home £12,000</p></body></html>"

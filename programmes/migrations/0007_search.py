@@ -1,7 +1,7 @@
 """Full-text search: the index table, topics' "also known as" terms and search synonyms.
 
 The index table ``programmes_search`` takes a different form on each database (see
-programmes/search.py), so it is created here by vendor, not by the ORM (its model is unmanaged):
+programmes/search/), so it is created here by vendor, not by the ORM (its model is unmanaged):
 
 - SQLite: an FTS5 virtual table (porter stemming over unicode61 with diacritics removed).
 - PostgreSQL: the ``unaccent`` extension (trusted since PostgreSQL 13: a database owner may
@@ -55,9 +55,42 @@ def drop_index_table(apps, schema_editor):
         _run(schema_editor, POSTGRES_DROP)
 
 
-def index_existing_programmes(apps, schema_editor):
-    from programmes.search import document_parts, write_entries
+# Frozen copies of programmes.search.index's document_parts and write_entries as they were when
+# this migration was written: a migration must not import live code, which may change.
+SQLITE_INSERT = (
+    "INSERT INTO programmes_search (rowid, programme_id, title, organisation, summary, body) "
+    "VALUES (%s, %s, %s, %s, %s, %s)"
+)
+POSTGRES_UPSERT = (
+    "INSERT INTO programmes_search (programme_id, programmes_search) VALUES (%s, "
+    "setweight(to_tsvector('english'::regconfig, unaccent(%s)), 'A') || "
+    "setweight(to_tsvector('english'::regconfig, unaccent(%s)), 'B') || "
+    "setweight(to_tsvector('english'::regconfig, unaccent(%s)), 'C') || "
+    "setweight(to_tsvector('english'::regconfig, unaccent(%s)), 'D')) "
+    "ON CONFLICT (programme_id) DO UPDATE SET programmes_search = EXCLUDED.programmes_search"
+)
 
+
+def document_parts(*, title, award, university_name, short_name, city, topic_names, summary,
+                   description, modes=()):
+    organisation = " ".join(p for p in (university_name, short_name, city, award, *modes) if p)
+    topics = " ".join(sorted(topic_names))
+    return (title, f"{organisation} {topics}".strip(), summary or "", description or "")
+
+
+def write_entries(db, rows, *, fresh=False):
+    # Only ever called on a fresh table here, so no old entries to delete first.
+    if not rows:
+        return
+    values = [(pk, *(part.replace("\x00", " ") for part in parts)) for pk, parts in rows]
+    with db.cursor() as cursor:
+        if db.vendor == "sqlite":
+            cursor.executemany(SQLITE_INSERT, [(v[0], *v) for v in values])
+        elif db.vendor == "postgresql":
+            cursor.executemany(POSTGRES_UPSERT, values)
+
+
+def index_existing_programmes(apps, schema_editor):
     db = schema_editor.connection
     if db.vendor not in ("sqlite", "postgresql"):
         return

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from programmes.sources import check_pages, programmes_to_check
+from programmes.sources.services import check_pages, programmes_to_check
 
 
 class Command(BaseCommand):

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from programmes.extract import FEE_FIELDS, extract
+from programmes.sources.extract import FEE_FIELDS, extract
 
 MAX_BYTES = 3 * 1024 * 1024
 

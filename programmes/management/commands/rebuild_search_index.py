@@ -1,6 +1,6 @@
 """Rebuild the full-text search index from the database.
 
-Saves through the ORM keep the index in step (programmes/search.py); this is for everything
+Saves through the ORM keep the index in step (programmes/search/); this is for everything
 else: a restore from a dump that left the index out, SQL run by hand, or a changed document
 layout after an upgrade. Safe to run at any time: one transaction, readers see the old index
 until it commits.

@@ -32,9 +32,7 @@ from django.db import IntegrityError, connection, connections, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from . import extract
-from .fetch import Fetcher
-from .models import (
+from programmes.models import (
     MONTH_NAMES,
     MONTHS,
     PAGE_READS_KEPT,
@@ -51,6 +49,9 @@ from .models import (
     mask_to_months,
     months_to_mask,
 )
+
+from . import extract
+from .fetch import Fetcher
 
 logger = logging.getLogger(__name__)
 LEASE_SLACK_SECONDS = 60

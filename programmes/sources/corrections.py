@@ -21,9 +21,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
 from portal.proxy import client_ip
+from programmes import selectors
+from programmes.models import Suggestion, SuggestionField, SuggestionOrigin
 
-from . import selectors, sources
-from .models import Suggestion, SuggestionField, SuggestionOrigin
+from . import services as sources
 
 logger = logging.getLogger(__name__)
 

@@ -24,9 +24,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from . import sources
-from .extract import FEE_FIELDS
-from .models import (
+from programmes.models import (
     FeePeriod,
     PageRead,
     Programme,
@@ -34,6 +32,9 @@ from .models import (
     SuggestionOrigin,
     SuggestionStatus,
 )
+
+from . import services as sources
+from .extract import FEE_FIELDS
 
 
 class DecisionFilter(admin.SimpleListFilter):

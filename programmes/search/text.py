@@ -1,0 +1,77 @@
+"""Words as search sees them: folding (case, accents, apostrophes), stop words, key words.
+
+Shared by the query parser, the index and the Python matching of small lists, so a word is
+the same word everywhere.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+MAX_QUERY_TERMS = 10
+PREFIX_MIN_LENGTH = 3
+
+# Words too common to search for. PostgreSQL's ``english`` configuration drops these (and more)
+# from documents and queries; dropping them from queries on both databases keeps results alike.
+STOP_WORDS = frozenset(
+    {
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "but",
+        "by",
+        "for",
+        "from",
+        "has",
+        "have",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "of",
+        "on",
+        "or",
+        "s",
+        "so",
+        "t",
+        "than",
+        "that",
+        "the",
+        "their",
+        "there",
+        "these",
+        "this",
+        "to",
+        "was",
+        "were",
+        "which",
+        "while",
+        "will",
+        "with",
+    }
+)
+_WORD = re.compile(r"[^\W_]+")
+_APOSTROPHES = re.compile(r"(?<=\w)['’‘`´](?=\w)")
+
+
+def fold(text: str) -> str:
+    """Lower case without accents or apostrophes: "Queen's Université" -> "queens universite"."""
+    text = unicodedata.normalize("NFKC", text)
+    text = _APOSTROPHES.sub("", text)
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def words(text: str) -> list[str]:
+    """The searchable words of ``text``: folded runs of letters and digits."""
+    return _WORD.findall(fold(text))
+
+
+def key_words(text: str) -> tuple[str, ...]:
+    return tuple(w for w in words(text) if w not in STOP_WORDS)

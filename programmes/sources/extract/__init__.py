@@ -1,0 +1,56 @@
+"""Find programme facts on an official course page: pure functions over HTML or plain text.
+
+``extract(document)`` returns the facts it is confident about, each with the words it came from.
+It serves ``manage.py extract_facts`` (for people debugging it) and ``check_sources`` (which
+turns the facts into suggestions for editors). Nothing here touches the database or the network.
+
+Precision first: a wrong fee is worse than none. So
+
+- an amount is a fee only when "fee" or "tuition" is said about it (in its sentence, its table
+  row or column, or the heading above), and never when the words around it say it is a
+  scholarship, deposit, bench or application fee, living cost and the like;
+- part-time fees are never proposed (the catalogue records the full-time fee); a fee whose mode
+  is not stated is proposed only when the page states no part-time fee at all;
+- when a page lists several academic years, the latest one wins; two different amounts for the
+  same fee status, year and period are a conflict, and neither is proposed;
+- durations given as ranges or maximums ("2 to 3 years", "up to 5 years") are not proposed, and
+  neither are numbers about placements, dissertations, modules or work experience;
+- an IELTS score is proposed only from a sentence naming IELTS, never from one about
+  pre-sessional courses or typical (not required) scores.
+
+Each subject has its own module (fees, ielts, durations, dates, degree, placement) over the
+shared ``text`` and ``common``. Table structure is kept: each row becomes one line, "row label |
+column header: cell | ...", so a fee in a "Full-time" column of a "Home" row is read as a
+full-time home fee.
+"""
+
+from __future__ import annotations
+
+from .common import FEE_FIELDS, FIELDS, Fact, academic_years, display_value, line_contexts
+from .dates import find_start_months
+from .degree import find_min_degree
+from .durations import find_durations, find_modes
+from .fees import choose_fees, fee_amounts
+from .ielts import find_ielts
+from .placement import find_placement
+from .text import page_lines, page_text
+
+
+def extract(document: str) -> list[Fact]:
+    """Every fact found on the page, at most one per field, in the FIELDS order."""
+    lines = page_lines(document)
+    contexts = line_contexts(lines)
+    all_years = {y for line in lines for y in academic_years(line.text)}
+    page_year = next(iter(all_years)) if len(all_years) == 1 else None
+    facts = choose_fees(fee_amounts(lines, contexts, page_year))
+    facts += find_ielts(lines, contexts)
+    facts += find_durations(lines, contexts)
+    facts += find_modes(lines, contexts)
+    facts += find_start_months(lines, contexts)
+    facts += find_min_degree(lines, contexts)
+    facts += find_placement(lines)
+    facts.sort(key=lambda f: FIELDS.index(f.field))
+    return facts
+
+
+__all__ = ["FEE_FIELDS", "FIELDS", "Fact", "display_value", "extract", "page_lines", "page_text"]

@@ -1,0 +1,198 @@
+"""What every subject shares: the fields, ``Fact``, quoting, sentences, labels, academic
+years, study modes."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from .text import Line, clean
+
+# The same (number, name) pairs as programmes.models.MONTHS; not imported from there so this
+# module needs no Django settings (bench-extract runs it bare).
+MONTHS = [(number, calendar.month_name[number]) for number in range(1, 13)]
+
+# The CSV export's column names: the fields the extractor can find.
+FIELDS = [
+    "fee_home_gbp",
+    "fee_international_gbp",
+    "ielts_overall",
+    "duration_full_time_months",
+    "duration_part_time_months",
+    "modes",
+    "start_months",
+    "min_degree",
+    "placement",
+]
+FEE_FIELDS = ("fee_home_gbp", "fee_international_gbp")
+MAX_QUOTE = 300
+
+
+MONEY = re.compile(
+    r"(?:£|GBP\s?)\s?(\d{1,3}(?:,\d{3})+|\d{4,6})(?:\.\d{2})?(?!\s*(?:k\b|million|m\b))"
+    r"|\b(\d{1,3}(?:,\d{3})+|\d{4,6})(?:\.\d{2})?\s?(?:GBP|pounds)\b",
+    re.I,
+)
+
+
+@dataclass
+class Fact:
+    field: str
+    value: object
+    quote: str
+    period: str | None = None
+    year: str | None = None
+    # Internal: used to choose between candidates, never shown.
+    rank: tuple = field(default=(), compare=False, repr=False)
+
+    def as_json(self) -> dict:
+        data = {"field": self.field, "value": self.value}
+        if self.field in FEE_FIELDS:
+            data["period"] = self.period
+            data["year"] = self.year
+        data["quote"] = self.quote
+        return data
+
+    def display_value(self) -> str:
+        """The value as the CSV export writes it."""
+        return display_value(self.field, self.value)
+
+
+def display_value(field_name: str, value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    if field_name == "ielts_overall":
+        return f"{Decimal(str(value)):.1f}"
+    return str(value)
+
+
+def quote_around(text: str, start: int = 0, end: int | None = None) -> str:
+    """The sentence (or table row) around text[start:end], at most MAX_QUOTE characters."""
+    end = start if end is None else end
+    for offset, sentence in sentences(text):
+        if offset <= start < offset + len(sentence):
+            if len(sentence) <= MAX_QUOTE:
+                return sentence.strip()
+            break
+    if len(text) <= MAX_QUOTE:
+        return text
+    left = max(text.rfind(". ", 0, start) + 2, 0)
+    if start - left > MAX_QUOTE // 2:
+        left = max(start - MAX_QUOTE // 2, 0)
+    right = text.find(". ", end)
+    right = len(text) if right == -1 else right + 1
+    right = min(right, left + MAX_QUOTE)
+    return text[left:right].strip()
+
+
+_SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z(])")
+
+
+def sentences(text: str) -> list[tuple[int, str]]:
+    """(offset, sentence) pairs; a table row is one sentence per segment."""
+    out, offset = [], 0
+    for part in _SENTENCE_SPLIT.split(text):
+        index = text.find(part, offset)
+        out.append((index, part))
+        offset = index + len(part)
+    return out
+
+
+def with_label(lines: list[Line], index: int, quote: str) -> str:
+    """The quote, led by the short label line above it when the line alone says too little
+    ("Start date" / "September" becomes "Start date: September")."""
+    if index == 0 or len(quote) > 60:
+        return quote
+    above = lines[index - 1]
+    if above.row or len(above.text) > 60 or above.text in quote:
+        return quote
+    return f"{above.text.rstrip(':')}: {quote}"
+
+
+def line_contexts(lines: list[Line]) -> list[str]:
+    """For each line, the heading and the short label line it sits under.
+
+    A label ("Tuition Fees", "Start date:") stays in force for the lines after it that carry
+    values, so every item of a list under it is read with it, until the next label or heading.
+    """
+    contexts, heading, label = [], "", ""
+    for line in lines:
+        contexts.append(clean(f"{heading} {label}") if label != heading else heading)
+        if line.heading and not line.table_head:
+            heading, label = line.text[:120], ""
+        elif not (line.row or line.table_head) and is_label(line.text):
+            label = line.text
+    return contexts
+
+
+def is_label(text: str) -> bool:
+    return len(text) <= 60 and not MONEY.search(text) and not text.rstrip().endswith((".", "!"))
+
+
+# Academic years: "2026/27", "2026-27", "2026–2027", "2026 entry", "entry in 2026".
+_YEAR = re.compile(
+    r"\b(20\d\d)\s*(?:/|-|–|—|to)\s*((?:20)?\d\d)\b|"
+    r"\b(?:entry|start(?:ing)?|entrants?|intake)\s+(?:in\s+|for\s+)?(?:(?:january|september)\s+)?"
+    r"(20\d\d)\b|\b(?:(?:september|october|january)\s+)?(20\d\d)\s+(?:entry|start|intake|entrants)\b",
+    re.I,
+)
+
+
+def academic_years(text: str) -> list[str]:
+    found = []
+    for match in _YEAR.finditer(text):
+        if match.group(1):
+            first, second = int(match.group(1)), int(match.group(2)[-2:])
+            if second != (first + 1) % 100:
+                continue
+        else:
+            first = int(match.group(3) or match.group(4))
+        found.append(f"{first}/{(first + 1) % 100:02d}")
+    return found
+
+
+def year_in(*texts: str) -> str | None:
+    for text in texts:
+        years = academic_years(text)
+        if years:
+            return years[-1] if len(set(years)) == 1 else None
+    return None
+
+
+FULL_TIME = re.compile(r"\bfull[- ]?time\b|\bFT\b", re.I)
+
+
+PART_TIME = re.compile(r"\bpart[- ]?time\b|\bPT\b", re.I)
+
+
+def study_mode(text_before: str, text_after: str) -> str | None:
+    full = nearest(FULL_TIME, text_before, text_after)
+    part = nearest(PART_TIME, text_before, text_after)
+    if full and part:
+        # Both in reach: the one nearer the amount before it decides.
+        before_full = [m.end() for m in FULL_TIME.finditer(text_before)]
+        before_part = [m.end() for m in PART_TIME.finditer(text_before)]
+        if before_full and before_part:
+            return "full-time" if before_full[-1] > before_part[-1] else "part-time"
+        if before_full:
+            return "full-time"
+        if before_part:
+            return "part-time"
+        return None
+    if full:
+        return "full-time"
+    if part:
+        return "part-time"
+    return None
+
+
+def nearest(pattern: re.Pattern, before: str, after: str) -> re.Match | None:
+    """The match closest before the amount, else the first shortly after it."""
+    matches = list(pattern.finditer(before))
+    if matches:
+        return matches[-1]
+    return pattern.search(after[:40])

@@ -1,0 +1,60 @@
+"""Start months."""
+
+from __future__ import annotations
+
+import re
+
+from .common import MONTHS, Fact, quote_around, sentences, with_label
+from .text import Line
+
+_MONTH_NAMES = {name.lower(): name for _, name in MONTHS}
+_MONTH_NAMES.update({name[:3].lower(): name for _, name in MONTHS})
+_MONTH = re.compile(
+    r"\b("
+    + "|".join(sorted(_MONTH_NAMES, key=len, reverse=True))
+    + r")\b\.?(?!\s*\d{1,2}(?:st|nd|rd|th)?\b(?!\d))",
+    re.I,
+)
+_START_LABEL = re.compile(
+    r"\bstart(?:s|ing)?\b|start dates?|entry (?:date|point)s?|intakes?|\bentry\b|commenc|"
+    r"\bbegins?\b|enrolment dates?",
+    re.I,
+)
+_NOT_A_START = re.compile(
+    r"deadline|apply by|applications? (?:open|close)|closing|open day|open evening|webinar|"
+    r"results|decision|offer|graduat|ends?\b|finish|submit|submission|fees? (?:are|is) due|"
+    r"published|updated|last reviewed|visa",
+    re.I,
+)
+
+
+def find_start_months(lines: list[Line], contexts: list[str]) -> list[Fact]:
+    months: set[int] = set()
+    quote = None
+    number_of = {name: number for number, name in MONTHS}
+    for index, line in enumerate(lines):
+        text = line.text
+        for _, sentence in sentences(text):
+            label_here = _START_LABEL.search(sentence)
+            label_above = _START_LABEL.search(contexts[index][-40:]) and len(text) < 80
+            if not (label_here or label_above):
+                continue
+            if _NOT_A_START.search(sentence):
+                continue
+            scope = sentence[label_here.start() :] if label_here else sentence
+            found = [m for m in _MONTH.finditer(scope) if m.group(1).lower() not in ("may",)]
+            # "May" the month, not "may be considered".
+            found += list(
+                re.finditer(r"\b(May)\b(?!\s+(?:be|also|not|have|need|apply|vary))", scope)
+            )
+            if not found:
+                continue
+            for match in found:
+                months.add(number_of[_MONTH_NAMES[match.group(1).lower()]])
+            if quote is None:
+                quote = quote_around(text, text.find(sentence))
+                if not label_here:
+                    quote = with_label(lines, index, quote)
+    if not months:
+        return []
+    return [Fact("start_months", [name for number, name in MONTHS if number in months], quote)]

@@ -1,0 +1,178 @@
+"""Course lengths (full-time, part-time) and the study modes offered."""
+
+from __future__ import annotations
+
+import re
+
+from .common import FULL_TIME, PART_TIME, Fact, quote_around, sentences, study_mode, with_label
+from .text import Line
+
+_NUMBER_WORDS = {
+    "one": 1,
+    "a": 1,
+    "an": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "nine": 9,
+    "twelve": 12,
+    "fifteen": 15,
+    "eighteen": 18,
+    "twenty-four": 24,
+    "twenty four": 24,
+    "thirty-six": 36,
+}
+_NUM = (
+    r"(\d{1,2}(?:\.5)?|one|two|three|four|five|six|nine|twelve|fifteen|eighteen|"
+    r"twenty[- ]four|thirty-six|an?)"
+)
+_DURATION = re.compile(
+    _NUM
+    + r"(?:\s*(?:-|–|to|or)\s*"
+    + _NUM
+    + r")?[\s-]*(years?|months?|yrs?)\b(?:\s+and\s+a\s+half)?",
+    re.I,
+)
+_NOT_A_COURSE_LENGTH = re.compile(
+    r"placement|project|dissertation|module|internship|experience|visa|post-study|graduate "
+    r"route|ago|deadline|within|at least|minimum of|employment|work|research period|"
+    r"semester|term\b|trimester|per week|each week|weeks|up to|maximum|max\.|no more than|"
+    r"extend|registration period|exit award|pg ?cert|pg ?dip|certificate|diploma|"
+    r"stay|residen|scholarship|contract|salary|part of the",
+    re.I,
+)
+_DURATION_LABEL = re.compile(
+    r"duration|course length|length of (?:the )?(?:course|programme|study)|programme length|"
+    r"how long|study options|mode of study|study mode|attendance|^length\b",
+    re.I,
+)
+
+
+def _number(word: str) -> float | None:
+    word = word.lower().replace(" ", "-")
+    if word in _NUMBER_WORDS:
+        return _NUMBER_WORDS[word]
+    if word.replace("-", " ") in _NUMBER_WORDS:
+        return _NUMBER_WORDS[word.replace("-", " ")]
+    try:
+        return float(word)
+    except ValueError:
+        return None
+
+
+def _clauses(text: str) -> list[str]:
+    return [
+        c
+        for c in re.split(r";|\s\|\s|\s/\s|,(?!\d{3})|\bor\b|\band\b(?! a half)", text)
+        if c.strip()
+    ]
+
+
+def find_durations(lines: list[Line], contexts: list[str]) -> list[Fact]:
+    found: dict[str | None, dict[int, str]] = {"full-time": {}, "part-time": {}, None: {}}
+    for index, line in enumerate(lines):
+        text = line.text
+        context = contexts[index]
+        labelled = _DURATION_LABEL.search(f"{text[:40]} {context}")
+        for _, sentence in sentences(text):
+            if not _DURATION.search(sentence):
+                continue
+            sentence_mode_words = FULL_TIME.search(sentence) or PART_TIME.search(sentence)
+            if not (labelled or sentence_mode_words):
+                continue
+            if re.search(r"\bapply\b|\bdeadline\b|closing date", sentence, re.I):
+                continue
+            for clause in _clauses(sentence):
+                match = _DURATION.search(clause)
+                if not match:
+                    continue
+                if _NOT_A_COURSE_LENGTH.search(clause):
+                    continue
+                if match.group(2):
+                    continue  # a range: not proposed
+                amount = _number(match.group(1))
+                if amount is None:
+                    continue
+                unit = match.group(3).lower()
+                months = amount * 12 if unit.startswith("y") else amount
+                if "and a half" in match.group(0).lower():
+                    months += 6
+                if months != int(months) or not 1 <= months <= 60:
+                    continue
+                mode = study_mode(clause[: match.start()], clause[match.end() :])
+                if mode is None:
+                    mode = study_mode(context[-60:], "") if labelled else None
+                if mode is None and sentence_mode_words:
+                    # "part-time only and lasts 2 years": one mode named in the sentence.
+                    named = {
+                        m
+                        for m, p in (("full-time", FULL_TIME), ("part-time", PART_TIME))
+                        if p.search(sentence)
+                    }
+                    mode = named.pop() if len(named) == 1 else None
+                quote = quote_around(text, text.find(clause))
+                if not _DURATION_LABEL.search(quote) and not (
+                    FULL_TIME.search(quote) or PART_TIME.search(quote)
+                ):
+                    quote = with_label(lines, index, quote)
+                found[mode].setdefault(int(months), quote)
+    facts = []
+    if not found["full-time"] and len(found[None]) == 1 and not found["part-time"]:
+        found["full-time"] = found[None]
+    for mode, field_name in (
+        ("full-time", "duration_full_time_months"),
+        ("part-time", "duration_part_time_months"),
+    ):
+        if len(found[mode]) == 1:
+            months, quote = next(iter(found[mode].items()))
+            facts.append(Fact(field_name, months, quote))
+    return facts
+
+
+_MODE_LABEL = re.compile(
+    r"(?:study|delivery|attendance) (?:mode|options?|method)s?|mode(?:s)? of (?:study|attendance|"
+    r"delivery)|how (?:you will|you'll) study|^modes?\b|^study\b|^delivery\b|^attendance\b",
+    re.I,
+)
+_ONLINE = re.compile(
+    r"\b(?:100% online|fully online|entirely online|wholly online|online learning|"
+    r"online distance learning|distance learning|studied online|taught online|delivered online|"
+    r"online \(distance\)|by distance|online programme|online course)\b",
+    re.I,
+)
+_ONLINE_WORD = re.compile(r"\bonline\b|\bdistance\b", re.I)
+
+
+def find_modes(lines: list[Line], contexts: list[str]) -> list[Fact]:
+    """Modes said in so many words ("Study mode: full-time, part-time", "100% online").
+
+    Not inferred from durations: a page giving only a full-time duration does not say there is
+    no part-time route, and accepting a modes suggestion sets all three.
+    """
+    modes: set[str] = set()
+    quotes: dict[str, str] = {}
+    for index, line in enumerate(lines):
+        text = line.text
+        labelled = _MODE_LABEL.search(text[:40]) or (
+            _MODE_LABEL.search(contexts[index][-40:]) and len(text) < 120
+        )
+        if re.search(r"apply online|online application|application", text, re.I):
+            online = None
+        else:
+            online = _ONLINE.search(text) or (labelled and _ONLINE_WORD.search(text))
+        if online:
+            modes.add("online")
+            quotes.setdefault("online", quote_around(text, online.start()))
+        if labelled:
+            for mode, pattern in (("full-time", FULL_TIME), ("part-time", PART_TIME)):
+                match = pattern.search(text)
+                if match:
+                    modes.add(mode)
+                    quotes.setdefault(mode, quote_around(text, match.start()))
+    ordered = [m for m in ("full-time", "part-time", "online") if m in modes]
+    if not ordered:
+        return []
+    quote = next(quotes[m] for m in ordered if m in quotes)
+    return [Fact("modes", ordered, quote)]

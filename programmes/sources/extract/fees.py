@@ -1,0 +1,245 @@
+"""Tuition fees: amounts said to be fees, their status (home or international), mode, period
+and year."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .common import MONEY, Fact, quote_around, sentences, study_mode, year_in
+from .text import Line
+
+_RANGE_AFTER = re.compile(r"^\s*(?:-|–|—|to)\s*(?:£|GBP)", re.I)
+_FEE_WORD = re.compile(r"\b(fees?|tuition|cost of the (?:course|programme))\b", re.I)
+# Amounts that are not tuition fees, said in the same clause, cell, row or column.
+_NOT_A_FEE = re.compile(
+    r"scholarship|bursar|studentship|award(?:s|ed)?\b|grant|loan|funding|discount|reduc|"
+    r"alumn|early[- ]bird|deposit|application fee|bench fee|lab(?:oratory)? fee|"
+    r"consumables|living|accommodation|rent\b|maintenance|visa|health surcharge|"
+    r"graduation|resit|re-sit|per (?:credit|module)|module fee|each module|per unit|"
+    r"field ?trip|additional cost|extra cost|equipment|printing|travel|stipend|salary|"
+    r"waiver|sponsor|up to £|cashback|prize|fund\b|per month|a month|monthly|a week|per week|"
+    r"commitment fee|acceptance fee|admin(?:istration)? fee|late fee|placement fee|"
+    r"year abroad|exchange|bond",
+    re.I,
+)
+_HOME = re.compile(
+    r"(?<!rest of )(?<!rest of the )\b(home|uk|u\.k\.|domestic|scotland|scottish)\b"
+    r"(?!\s*(?:visa|government|council|research|student finance))",
+    re.I,
+)
+_REST_OF_UK = re.compile(r"rest of (?:the )?uk|\bruk\b|england, wales|english, welsh", re.I)
+_INTERNATIONAL = re.compile(r"\b(international|overseas|non-uk|eu and|eu/|islands)\b", re.I)
+_PER_YEAR = re.compile(
+    r"per (?:academic )?year|per annum|\bp\.?a\.?\b|\ba year\b|each year|/\s?year|annual|"
+    r"yearly|per year of study|\bfirst year\b",
+    re.I,
+)
+_FULL_COURSE = re.compile(
+    r"\btotal\b|full (?:course|programme|degree)|whole (?:course|programme)|entire "
+    r"(?:course|programme)|for the (?:full |whole )?(?:course|programme|degree)\b|"
+    r"course fee \(total\)|in total",
+    re.I,
+)
+
+
+_STATUS_AFTER = re.compile(
+    r"^\s*(?:per (?:year|annum)\s*|a year\s*)?(?:\(|for\b|-|–)\s*(?:the\s+)?(?:all\s+)?"
+    r"(?:(rest of (?:the )?uk)|(home|uk|u\.k\.|scottish|domestic)|(international|overseas|eu\b))",
+    re.I,
+)
+
+
+def _status(before: str, after: str) -> str | None:
+    """'home', 'international', 'both', 'ruk' or None, from the words nearest the amount."""
+    both = re.search(
+        r"\b(?:home|uk)\b(?: and | & |/| or )(?:international|overseas|eu)\b|"
+        r"all students|regardless of fee status|same for (?:all|home and international)",
+        before[-60:] + " " + after[:40],
+        re.I,
+    )
+    if both:
+        return "both"
+    said_after = _STATUS_AFTER.match(after)
+    if said_after:
+        return ("ruk", "home", "international")[
+            [i for i in (1, 2, 3) if said_after.group(i)][0] - 1
+        ]
+    candidates = []
+    for name, pattern in (
+        ("ruk", _REST_OF_UK),
+        ("home", _HOME),
+        ("international", _INTERNATIONAL),
+    ):
+        matches = list(pattern.finditer(before))
+        if matches:
+            candidates.append((matches[-1].end(), name))
+    if candidates:
+        return max(candidates)[1]
+    for name, pattern in (
+        ("ruk", _REST_OF_UK),
+        ("home", _HOME),
+        ("international", _INTERNATIONAL),
+    ):
+        if pattern.search(after[:30]):
+            return name
+    return None
+
+
+def _period(*texts: str) -> str | None:
+    for text in texts:
+        per_year = _PER_YEAR.search(text)
+        full = _FULL_COURSE.search(text)
+        if per_year and not full:
+            return "per-year"
+        if full and not per_year:
+            return "full-course"
+        if full and per_year:
+            return None
+    return None
+
+
+@dataclass
+class _Amount:
+    status: str
+    mode: str | None
+    value: int
+    period: str | None
+    year: str | None
+    quote: str
+    order: int
+
+
+def fee_segments(line: Line) -> list[tuple[str, str]]:
+    """(label, segment) pairs: the row label and each cell of a table row, or clauses of text."""
+    if line.row:
+        parts = line.text.split(" | ")
+        label = parts[0]
+        return [(label, part) for part in parts] if len(parts) > 1 else [("", parts[0])]
+    return [("", s) for _, s in sentences(line.text)]
+
+
+def fee_amounts(lines: list[Line], contexts: list[str], page_year: str | None) -> list[_Amount]:
+    amounts = []
+    order = 0
+    for index, line in enumerate(lines):
+        if not MONEY.search(line.text):
+            continue
+        context = contexts[index]
+        header_line = ""
+        if line.row:
+            # The column headers of this table, for a period or year said there.
+            for back in range(index - 1, -1, -1):
+                if lines[back].heading:
+                    header_line = lines[back].text
+                    break
+                if not lines[back].row:
+                    break
+        for label, segment in fee_segments(line):
+            matches = list(MONEY.finditer(segment))
+            if not matches:
+                continue
+            head, _, cell = segment.partition(": ") if line.row else ("", "", segment)
+            if line.row and not cell:
+                head, cell = "", segment
+            about = f"{label} {segment} {context} {header_line}"
+            if not _FEE_WORD.search(about):
+                continue
+            previous_end = 0
+            for number, match in enumerate(matches):
+                order += 1
+                next_start = (
+                    matches[number + 1].start() if number + 1 < len(matches) else len(segment)
+                )
+                before = segment[previous_end : match.start()]
+                after = segment[match.end() : next_start]
+                previous_end = match.end()
+                near = f"{before[-80:]} {after[:40]}"
+                if (
+                    _NOT_A_FEE.search(near)
+                    or _NOT_A_FEE.search(label)
+                    or (line.row and _NOT_A_FEE.search(head))
+                ):
+                    continue
+                if _RANGE_AFTER.match(after) or re.search(r"(?:-|–|to)\s*$", before[-4:]):
+                    continue
+                if re.search(r"\bfrom\s*$|\bup to\s*$|\bover\s*$|\bunder\s*$", before, re.I):
+                    continue
+                value = int((match.group(1) or match.group(2)).replace(",", ""))
+                if not 1000 <= value <= 100_000:
+                    continue
+                if line.row:
+                    status = (
+                        _status(before, after)
+                        or _status(head, "")
+                        or _status(label, "")
+                        or _status(context, "")
+                    )
+                    mode = (
+                        study_mode(before, after)
+                        or study_mode(head, "")
+                        or study_mode(label, "")
+                        or study_mode(context, "")
+                    )
+                    period = _period(before[-60:] + after[:60], head, label, header_line, context)
+                    year = year_in(segment, label, head, header_line, context)
+                else:
+                    status = _status(before, after) or _status(context, "")
+                    mode = study_mode(before, after) or study_mode(context, "")
+                    period = _period(before[-80:] + " " + after[:60], context)
+                    year = year_in(segment, context)
+                if status is None:
+                    continue
+                amounts.append(
+                    _Amount(
+                        status,
+                        mode,
+                        value,
+                        period,
+                        year or page_year,
+                        quote_around(line.text, line.text.find(segment) + match.start()),
+                        order,
+                    )
+                )
+    return amounts
+
+
+def _year_key(year: str | None) -> int:
+    return int(year[:4]) if year else 0
+
+
+def choose_fees(amounts: list[_Amount]) -> list[Fact]:
+    has_part_time = any(a.mode == "part-time" for a in amounts)
+    usable = [a for a in amounts if a.mode == "full-time" or (a.mode is None and not has_part_time)]
+    facts = []
+    for field_name, statuses in (
+        ("fee_home_gbp", ("home", "both")),
+        ("fee_international_gbp", ("international", "both")),
+    ):
+        found = [a for a in usable if a.status in statuses]
+        if not found:
+            continue
+        latest = max(_year_key(a.year) for a in found)
+        found = [a for a in found if _year_key(a.year) == latest]
+        by_period = {
+            p: {a.value for a in found if a.period == p} for p in ("per-year", "full-course", None)
+        }
+        stated = by_period["per-year"] | by_period["full-course"]
+        if any(len(v) > 1 for v in by_period.values()) or (
+            stated and not by_period[None] <= stated
+        ):
+            continue  # a conflict: none of them is proposed
+        # Prefer amounts whose period is stated, and per-year over whole-course when both are
+        # (a per-year fee "£10,200 a year (£20,400 in total)").
+        period = next(p for p in ("per-year", "full-course", None) if by_period[p])
+        group = [a for a in found if a.period == period]
+        first = min(group, key=lambda a: a.order)
+        quote = first.quote
+        if field_name == "fee_home_gbp":
+            # Scottish universities charge students from the rest of the UK a fee of their own:
+            # never proposed as the home fee, but shown to the editor beside it, verbatim.
+            rest = [a for a in usable if a.status == "ruk" and _year_key(a.year) == latest]
+            if rest and rest[0].quote not in quote:
+                quote = f"{quote} … {rest[0].quote}"
+        facts.append(Fact(field_name, first.value, quote, first.period, first.year))
+    return facts
