@@ -13,9 +13,9 @@ from django.core.validators import slug_re
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from portal.redirects import safe_next
 from portal.same_origin import require_same_origin
 
 from . import cache as catalogue_cache
@@ -336,17 +336,6 @@ def about_data(request: HttpRequest) -> HttpResponse:
 # ----- shortlist and comparison ------------------------------------------------------------
 
 
-def _safe_next(request: HttpRequest, fallback: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    # Only a path on this site: redirect() reads a bare word such as "1" as a view name and
-    # raises NoReverseMatch (a 500 found by tests/test_fuzz.py).
-    if target.startswith("/") and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return fallback
-
-
 def _wants_json(request: HttpRequest) -> bool:
     return request.headers.get("X-Requested-With") == "fetch"
 
@@ -377,7 +366,7 @@ def _shortlist_reply(request: HttpRequest, message: str, level: int, ok: bool = 
         )
     else:
         messages.add_message(request, level, message)
-        back = _safe_next(request, "")
+        back = safe_next(request, "")
         target = reverse("shortlist")
         response = redirect(f"{target}?{urlencode({'next': back})}" if back else target)
     shortlist.set_cookie(response, ids)
@@ -452,7 +441,7 @@ def shortlist_page(request: HttpRequest) -> HttpResponse:
         {
             "programmes": programmes,
             "compare_url": shortlist.compare_url([p.pk for p in programmes]),
-            "back_url": _safe_next(request, ""),
+            "back_url": safe_next(request, ""),
             "max_shortlist": shortlist.MAX_SHORTLIST,
             "here": request.get_full_path(),
             "noindex": True,

@@ -125,6 +125,23 @@ def test_dismiss_is_final(editor):
     assert Programme.objects.get(pk=programme.pk).fee_home is None
 
 
+@pytest.mark.parametrize("next_value", ["1", "admin", "https://evil.example/", "//evil.example/"])
+def test_dismiss_with_a_next_that_is_not_a_path_here_goes_back_to_the_queue(editor, next_value):
+    fee = suggest(make_programme())
+    response = editor.post(dismiss_url(fee), {"next": next_value})
+    assert response.status_code == 302
+    assert response["Location"] == QUEUE
+    assert Suggestion.objects.get(pk=fee.pk).status == SuggestionStatus.DISMISSED
+
+
+def test_dismiss_with_a_next_path_on_this_site_goes_there(editor):
+    programme = make_programme()
+    fee = suggest(programme)
+    back = reverse("admin:programmes_programme_change", args=[programme.pk])
+    response = editor.post(dismiss_url(fee), {"next": back})
+    assert response["Location"] == back
+
+
 def test_accept_all_for_a_programme_when_nothing_conflicts(editor):
     programme = make_programme()
     suggest(programme)

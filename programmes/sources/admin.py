@@ -22,8 +22,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.http import url_has_allowed_host_and_scheme
 
+from portal.redirects import safe_next
 from programmes.models import (
     FeePeriod,
     PageRead,
@@ -90,15 +90,6 @@ def _can_decide(request) -> bool:
     return request.user.has_perm("programmes.change_suggestion") and request.user.has_perm(
         "programmes.change_programme"
     )
-
-
-def _next_url(request, fallback: str) -> str:
-    candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return fallback
 
 
 def _accepted_message(suggestion: Suggestion, programme: Programme) -> str:
@@ -235,12 +226,12 @@ class SuggestionAdmin(admin.ModelAdmin):
             return redirect("admin:programmes_suggestion_change", pk)
         except sources.InvalidValue as exc:
             messages.error(request, f"Not accepted: {exc}. Edit the programme by hand instead.")
-            return redirect(_next_url(request, queue))
+            return redirect(safe_next(request, queue))
         except ValidationError as exc:  # a value the model refuses (full_clean)
             messages.error(request, f"Not accepted: {'; '.join(exc.messages)}")
-            return redirect(_next_url(request, queue))
+            return redirect(safe_next(request, queue))
         messages.success(request, _accepted_message(suggestion, programme))
-        return redirect(_next_url(request, queue))
+        return redirect(safe_next(request, queue))
 
     def dismiss_view(self, request, pk: int):
         refused = self._decide_or_403(request)
@@ -255,7 +246,7 @@ class SuggestionAdmin(admin.ModelAdmin):
             )
         else:
             messages.warning(request, "That suggestion was already decided.")
-        return redirect(_next_url(request, reverse("admin:programmes_suggestion_changelist")))
+        return redirect(safe_next(request, reverse("admin:programmes_suggestion_changelist")))
 
     def accept_all_view(self, request, programme_id: int):
         refused = self._decide_or_403(request)
@@ -266,7 +257,7 @@ class SuggestionAdmin(admin.ModelAdmin):
         open_ones = list(programme.suggestions.open().order_by("pk"))
         if not open_ones:
             messages.info(request, "There are no open suggestions for this programme.")
-            return redirect(_next_url(request, fallback))
+            return redirect(safe_next(request, fallback))
         conflicts = sources.conflicting_fields(open_ones)
         if conflicts:
             messages.error(
@@ -275,20 +266,20 @@ class SuggestionAdmin(admin.ModelAdmin):
                 + ", ".join(sorted(conflicts))
                 + ". Decide them one by one.",
             )
-            return redirect(_next_url(request, fallback))
+            return redirect(safe_next(request, fallback))
         try:
             with transaction.atomic():
                 for suggestion in open_ones:
                     sources.accept(suggestion, user=request.user)
         except (sources.Conflict, sources.InvalidValue) as exc:
             messages.error(request, f"Nothing was accepted: {exc}")
-            return redirect(_next_url(request, fallback))
+            return redirect(safe_next(request, fallback))
         messages.success(
             request,
             f"Accepted {len(open_ones)} suggestion(s) for {programme}. Marking the programme "
             "verified is still up to you.",
         )
-        return redirect(_next_url(request, fallback))
+        return redirect(safe_next(request, fallback))
 
     @admin.action(permissions=["change"], description="Accept selected suggestions")
     def accept_selected(self, request, queryset):
