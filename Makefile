@@ -8,14 +8,16 @@ STAMP := $(VENV)/.installed
 # Local mode: no configuration needed. Override any of these in the environment.
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test lint fmt install migrate bench load bench-export bench-extract bench-search wrk clean mutation hand-mutations
+.PHONY: run test test-fast typecheck lock lint fmt install migrate bench load bench-export bench-extract bench-search wrk clean mutation hand-mutations
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): pyproject.toml | $(PY)
+# Installs come from the lock file (exact versions); the project itself without its ranges.
+$(STAMP): requirements.lock pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -31,9 +33,23 @@ run: migrate
 test: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
+# The edit loop: lint, types and every test but the slow ones (fuzzing, subprocesses, browser).
+test-fast: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/pytest -m "not slow" -q $(PYTEST_ARGS)
+
+typecheck: install
+	$(VENV)/bin/mypy
+
+# Re-resolve the lock file after changing a range in pyproject.toml (or to take new releases).
+lock: install
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --python-version 3.11 --universal \
+		-o requirements.lock
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .

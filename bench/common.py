@@ -255,7 +255,7 @@ def stop_all() -> None:
         stop(proc)
 
 
-def _on_signal(signum, frame):
+def _on_signal(signum, _frame):
     stop_all()
     sys.exit(128 + signum)
 

@@ -40,7 +40,7 @@ CHANGES = [
         "1a",
         "staff are not kept out of the page cache (public_page serves them cached pages)",
         [("programmes/cache.py", "    if signed_in(request):\n", "    if False:\n")],
-        ["tests/test_staff_views_not_cached.py", "tests/test_guides.py"],
+        ["tests/cache/test_staff_views_not_cached.py", "tests/catalogue/test_guides.py"],
     ),
     Change(
         "1b",
@@ -53,7 +53,7 @@ CHANGES = [
                 "    if False:\n",
             ),
         ],
-        ["tests/test_staff_views_not_cached.py", "tests/test_guides.py"],
+        ["tests/cache/test_staff_views_not_cached.py", "tests/catalogue/test_guides.py"],
     ),
     Change(
         "2",
@@ -65,13 +65,13 @@ CHANGES = [
                 "        yield buffer.getvalue()\n        break\n",
             )
         ],
-        ["tests/test_export_chunks.py"],
+        ["tests/csv/test_export_chunks.py"],
     ),
     Change(
         "3a",
         "a programme is listed as similar to itself",
         [("programmes/selectors.py", "        .exclude(pk=programme.pk)\n", "")],
-        ["tests/test_related_programmes.py"],
+        ["tests/catalogue/test_related_programmes.py"],
     ),
     Change(
         "3b",
@@ -83,7 +83,7 @@ CHANGES = [
                 '        .order_by("title", "pk")\n',
             )
         ],
-        ["tests/test_related_programmes.py"],
+        ["tests/catalogue/test_related_programmes.py"],
     ),
     Change(
         "4",
@@ -95,7 +95,7 @@ CHANGES = [
                 "    return named\n",
             )
         ],
-        ["tests/test_related_programmes.py", "tests/test_guides.py"],
+        ["tests/catalogue/test_related_programmes.py", "tests/catalogue/test_guides.py"],
     ),
     Change(
         "5a",
@@ -108,7 +108,7 @@ CHANGES = [
                 '        Programme.objects.filter(university=OuterRef("pk"))\n',
             )
         ],
-        ["tests/test_public_counts.py"],
+        ["tests/catalogue/test_public_counts.py"],
     ),
     Change(
         "5b",
@@ -120,7 +120,7 @@ CHANGES = [
                 '            topic=OuterRef("pk")\n',
             )
         ],
-        ["tests/test_public_counts.py"],
+        ["tests/catalogue/test_public_counts.py"],
     ),
     Change(
         "6",
@@ -137,7 +137,7 @@ CHANGES = [
                 "        bar.width = plot if value else 0\n",
             ),
         ],
-        ["tests/test_compare_chart.py"],
+        ["tests/catalogue/test_compare_chart.py"],
     ),
     Change(
         "7a",
@@ -149,7 +149,7 @@ CHANGES = [
                 "        elif True:\n            for key, value in changed.items():\n",
             )
         ],
-        ["tests/test_load_catalogue.py"],
+        ["tests/catalogue/test_load_catalogue.py"],
     ),
     Change(
         "7b",
@@ -161,7 +161,7 @@ CHANGES = [
                 "        elif False:\n            for key, value in changed.items():\n",
             )
         ],
-        ["tests/test_load_catalogue.py"],
+        ["tests/catalogue/test_load_catalogue.py"],
     ),
     Change(
         "7c",
@@ -173,7 +173,7 @@ CHANGES = [
                 '            elif False:\n                stats["kept"] += 1\n',
             )
         ],
-        ["tests/test_load_catalogue.py"],
+        ["tests/catalogue/test_load_catalogue.py"],
     ),
     Change(
         "7d",
@@ -185,7 +185,7 @@ CHANGES = [
                 '        if True:\n            stats["kept"] += 1\n            return\n',
             )
         ],
-        ["tests/test_load_catalogue.py"],
+        ["tests/catalogue/test_load_catalogue.py"],
     ),
     Change(
         "8a",
@@ -197,7 +197,7 @@ CHANGES = [
                 "",
             )
         ],
-        ["tests/test_cache_keys.py", "tests/test_public_page.py"],
+        ["tests/cache/test_cache_keys.py", "tests/catalogue/test_public_page.py"],
     ),
     Change(
         "8b",
@@ -209,7 +209,7 @@ CHANGES = [
                 "        request.path,\n",
             )
         ],
-        ["tests/test_cache_keys.py", "tests/test_public_page.py"],
+        ["tests/cache/test_cache_keys.py", "tests/catalogue/test_public_page.py"],
     ),
     Change(
         "9a",
@@ -221,7 +221,7 @@ CHANGES = [
                 "get_object_or_404(CatalogueImport, pk=batch_id)",
             )
         ],
-        ["tests/test_import_review.py"],
+        ["tests/csv/test_import_review.py"],
     ),
     Change(
         "9b",
@@ -233,7 +233,7 @@ CHANGES = [
                 'if request.method == "POST":',
             )
         ],
-        ["tests/test_import_review.py"],
+        ["tests/csv/test_import_review.py"],
     ),
     Change(
         "10a",
@@ -245,7 +245,7 @@ CHANGES = [
                 '[F("last_verified").asc(nulls_last=True)]',
             )
         ],
-        ["tests/test_sorting.py"],
+        ["tests/catalogue/test_sorting.py"],
     ),
     Change(
         "10b",
@@ -257,7 +257,7 @@ CHANGES = [
                 '[F("title").desc(), F("university__name").asc()]',
             )
         ],
-        ["tests/test_sorting.py"],
+        ["tests/catalogue/test_sorting.py"],
     ),
     Change(
         "11a",
@@ -269,7 +269,7 @@ CHANGES = [
                 "        if not isinstance(value, bool | int | str | float):\n",
             )
         ],
-        ["tests/test_shortlist_session.py", "tests/test_mutation_gaps_shortlist.py"],
+        ["tests/catalogue/test_shortlist_session.py", "tests/catalogue/test_shortlist_session.py"],
     ),
     Change(
         "11b",
@@ -281,13 +281,13 @@ CHANGES = [
                 "        if 0 < number < 2**63:\n",
             )
         ],
-        ["tests/test_shortlist_session.py", "tests/test_mutation_gaps_shortlist.py"],
+        ["tests/catalogue/test_shortlist_session.py", "tests/catalogue/test_shortlist_session.py"],
     ),
     Change(
         "12a",
         "the search term cap (10 terms) is lifted",
         [("programmes/search/text.py", "MAX_QUERY_TERMS = 10\n", "MAX_QUERY_TERMS = 1000\n")],
-        ["tests/test_search_terms_and_feed.py"],
+        ["tests/search/test_search_terms_and_feed.py"],
     ),
     Change(
         "12b",
@@ -299,7 +299,7 @@ CHANGES = [
                 "    def item_updateddate(self, item):\n        return self.item_pubdate(item)\n",
             )
         ],
-        ["tests/test_search_terms_and_feed.py"],
+        ["tests/search/test_search_terms_and_feed.py"],
     ),
     Change(
         "12c",
@@ -312,13 +312,13 @@ CHANGES = [
                 "        return timezone.now()\n",
             )
         ],
-        ["tests/test_search_terms_and_feed.py"],
+        ["tests/search/test_search_terms_and_feed.py"],
     ),
 ]
 
 
 def copy_tree(dest: Path) -> None:
-    listed = subprocess.run(  # noqa: S603 - fixed arguments
+    listed = subprocess.run(
         ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],  # noqa: S607
         cwd=ROOT,
         check=True,

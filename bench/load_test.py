@@ -53,7 +53,7 @@ from common import OUT, PY, ROOT, log
 
 sys.path.insert(0, str(ROOT))
 # What a browser would submit from a form, read from the page (the tests' helper).
-from tests.html_forms import form_data  # noqa: E402
+from tests.html_forms import form_data
 
 SECONDS = 60
 CONNECTIONS = 32
@@ -332,7 +332,7 @@ def _ms(value: str | None) -> float | None:
     return None if value is None else round(common.wrk_ms(value), 2)
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None) -> int:  # noqa: C901 - a script's steps in order
     parser = argparse.ArgumentParser(description="Bounded load test of the portal while editing.")
     parser.add_argument("--seconds", type=int, default=common.env_number("LOAD_SECONDS", SECONDS))
     parser.add_argument(

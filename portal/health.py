@@ -40,7 +40,7 @@ REQUIRED = {"database"}
 
 
 @never_cache
-def healthz(request):
+def healthz(request):  # noqa: ARG001 - a view's signature
     """200 ``{"status": "ok" | "degraded", ...}``, or 503 when the database is down.
 
     Each failed check reads ``"down"`` and is listed under ``"failed"``; the reason is logged.

@@ -37,7 +37,7 @@ def like(pattern, value, escape=None):
     return int(_pattern(str(pattern), escape).fullmatch(str(value)) is not None)
 
 
-def install_unicode_like(sender, connection, **kwargs) -> None:
+def install_unicode_like(connection, **kwargs) -> None:
     """``connection_created`` receiver: replace LIKE on every new SQLite connection."""
     if connection.vendor != "sqlite":
         return

@@ -24,7 +24,10 @@ BASIS_EXPLAINED = (
     "is left out of fee filters and fee comparisons, and we say why."
 )
 KINDS = {"home": "Home fee", "international": "International fee"}
-COVERS = {FeePeriod.PER_YEAR: "per year", FeePeriod.FULL_COURSE: "for the whole course"}
+COVERS: dict[str, str] = {
+    FeePeriod.PER_YEAR: "per year",
+    FeePeriod.FULL_COURSE: "for the whole course",
+}
 NOT_STATED = "per year or whole course not stated"
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 from urllib.parse import urlencode
 
 import django_filters
@@ -125,7 +126,7 @@ class UniversityFacet:
         return any(choice.selected for choice in self.shown)
 
 
-def filter_options() -> tuple[list[dict], list[dict]]:
+def filter_options() -> tuple[list[Any], list[Any]]:
     """The university and topic choices: universities with a published programme, all topics."""
     # EXISTS, not a join with DISTINCT: one index probe per university instead of reading and
     # de-duplicating every published programme (10 ms down to 1 at 5,000 programmes).
@@ -323,7 +324,7 @@ class ProgrammeFilter(django_filters.FilterSet):
         """What ``url_params()`` gives for ``data`` if every value in it is valid and plainly
         written, worked out without the database: the list looks its page up under these
         before it validates anything (``cache.kept_page``). A wrong guess only misses."""
-        params = []
+        params: list[tuple[str, str]] = []
         for name, spec in cls.base_filters.items():
             values = [v.strip() for v in data.getlist(name) if v.strip()]
             if not values:

@@ -71,7 +71,7 @@ def render(body: str) -> Rendered:
     html = converter.convert(body or "")
     toc_tokens = getattr(converter, "toc_tokens", [])
     headings = sum(1 + len(t.get("children", [])) for t in toc_tokens)
-    toc = converter.toc if len(toc_tokens) >= TOC_MIN_HEADINGS else ""
+    toc = getattr(converter, "toc", "") if len(toc_tokens) >= TOC_MIN_HEADINGS else ""
     return Rendered(
         html=_sanitise(html),
         toc_html=_sanitise(toc),

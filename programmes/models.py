@@ -251,7 +251,7 @@ class ProgrammeQuerySet(models.QuerySet):
 
 
 class Programme(TimeStamped):
-    MODE_FIELDS = {
+    MODE_FIELDS: dict[str, str] = {
         Mode.FULL_TIME: "offers_full_time",
         Mode.PART_TIME: "offers_part_time",
         Mode.ONLINE: "offers_online",

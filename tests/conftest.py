@@ -103,3 +103,15 @@ def pages(settings):
     server = PagesServer().start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def exporter(client):
+    """A client signed in as staff allowed to export."""
+    # Models load only once Django is set up, after this module is imported.
+    from django.contrib.auth.models import Permission, User
+
+    user = User.objects.create_user("exporter", password="pw", is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="export_programme"))
+    client.force_login(user)
+    return client

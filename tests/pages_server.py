@@ -35,7 +35,7 @@ class PagesServer:
             def log_message(self, *args):  # keep test output clean
                 pass
 
-            def do_GET(self):  # noqa: N802 - the http.server API
+            def do_GET(self):
                 path = self.path.split("?", 1)[0]
                 server.log.append((path, dict(self.headers)))
                 route = server.routes.get(path)

@@ -31,7 +31,9 @@ class SearchMatch(Func):
         super().__init__(F("search_entry__document"))
         self.query = query
 
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+    def as_sql(  # type: ignore[override]  # the engine's SQL, never Func's template
+        self, compiler: Any, connection: Any, **extra: Any
+    ) -> tuple[str, list[Any]]:
         column, params = compiler.compile(self.source_expressions[0])
         sql, more = backend_for(connection.vendor).match(column, self.query)
         return sql, [*params, *more]
@@ -55,7 +57,9 @@ class SearchScore(Func):
         super().__init__(F("search_entry__document"), F("title"))
         self.query = query
 
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+    def as_sql(  # type: ignore[override]  # the engine's SQL, never Func's template
+        self, compiler: Any, connection: Any, **extra: Any
+    ) -> tuple[str, list[Any]]:
         column, params = compiler.compile(self.source_expressions[0])
         title, title_params = compiler.compile(self.source_expressions[1])
         return backend_for(connection.vendor).score(

@@ -121,11 +121,14 @@ def rebuild_index() -> int:
 # ----- keeping it in step ------------------------------------------------------------------
 
 
-def _programme_saved(sender, instance, raw=False, **kwargs):
+# Django sends every signal argument by keyword, so a receiver names only those it reads.
+
+
+def _programme_saved(instance, **kwargs):
     index_programmes([instance.pk])
 
 
-def _programme_topics_changed(sender, instance, action, reverse, pk_set, **kwargs):
+def _programme_topics_changed(instance, action, reverse, pk_set, **kwargs):
     if action not in ("post_add", "post_remove", "post_clear"):
         if action == "pre_clear" and reverse:
             instance._search_reindex = list(instance.programmes.values_list("pk", flat=True))
@@ -138,21 +141,21 @@ def _programme_topics_changed(sender, instance, action, reverse, pk_set, **kwarg
         index_programmes(pk_set or [])
 
 
-def _university_saved(sender, instance, **kwargs):
+def _university_saved(instance, **kwargs):
     index_programmes(instance.programmes.values_list("pk", flat=True))
 
 
-def _topic_saved(sender, instance, created=False, **kwargs):
+def _topic_saved(instance, created=False, **kwargs):
     if not created:
         index_programmes(instance.programmes.values_list("pk", flat=True))
 
 
-def _topic_deleting(sender, instance, **kwargs):
+def _topic_deleting(instance, **kwargs):
     # Its programmes, read before Django removes the topic's links; reindexed after the delete.
     instance._search_reindex = list(instance.programmes.values_list("pk", flat=True))
 
 
-def _topic_deleted(sender, instance, **kwargs):
+def _topic_deleted(instance, **kwargs):
     index_programmes(getattr(instance, "_search_reindex", []))
 
 

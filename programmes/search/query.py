@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import CharField, Value
 from django.http import HttpRequest
@@ -26,8 +26,11 @@ class Synonyms:
     """Groups of equivalent terms, each term a tuple of key words."""
 
     groups: tuple[tuple[tuple[str, ...], ...], ...] = ()
+    # Worked out from ``groups`` once: term -> group index, and the longest term's length.
+    _lookup: dict[tuple[str, ...], int] = field(init=False, repr=False, compare=False)
+    _longest: int = field(init=False, repr=False, compare=False)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         lookup: dict[tuple[str, ...], int] = {}
         for index, group in enumerate(self.groups):
             for term in group:
@@ -81,11 +84,13 @@ def load_synonyms() -> Synonyms:
 
 def synonyms(request: HttpRequest | None = None) -> Synonyms:
     """The synonym groups, cached under the catalogue version (one query to build)."""
-    if request is not None and hasattr(request, "_search_synonyms"):
-        return request._search_synonyms  # read once per request, even with no shared cache
-    found = cached(request, "search-synonyms", build=load_synonyms)
+    # Read once per request, even with no shared cache.
+    kept = getattr(request, "_search_synonyms", None)
+    if kept is not None:
+        return kept
+    found: Synonyms = cached(request, "search-synonyms", build=load_synonyms)
     if request is not None:
-        request._search_synonyms = found
+        setattr(request, "_search_synonyms", found)  # noqa: B010 - not an attribute of HttpRequest
     return found
 
 

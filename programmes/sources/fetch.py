@@ -157,7 +157,7 @@ def check_url(url: str) -> tuple[httpx.URL, str]:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError, OSError):
         raise Refused("dns", f"{host} does not resolve") from None
-    addresses = list(dict.fromkeys(info[4][0] for info in infos))
+    addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
     if not addresses:
         raise Refused("dns", f"{host} does not resolve")
     if not allowed:
@@ -211,7 +211,7 @@ def _wait_for_turn(host: str) -> float:
             # add() succeeds for one caller per interval: the cache is shared by every worker.
             if cache.add(key, 1, timeout=max(1, int(interval + 0.999))):
                 break
-        except Exception:  # noqa: S110 - no shared cache: the per-process limit still holds
+        except Exception:
             break
         time.sleep(0.1)
     _local_turns[local_key] = time.monotonic()

@@ -172,7 +172,7 @@ def _last_editor(programme: Programme) -> str:
         .order_by("-action_time")
         .first()
     )
-    return entry.user.get_username() if entry else ""
+    return entry.user.get_username() if entry else ""  # type: ignore[attr-defined]
 
 
 def accept(suggestion: Suggestion, *, user, overwrite: bool = False) -> Programme:
@@ -249,7 +249,7 @@ def conflicting_fields(suggestions: list[Suggestion]) -> set[str]:
 
 
 def page_urls(programme: Programme) -> list[tuple[str, str]]:
-    urls = []
+    urls: list[tuple[str, str]] = []
     if programme.official_url:
         urls.append((programme.official_url.strip(), PageKind.OFFICIAL))
     for url in programme.source_url_list:

@@ -14,8 +14,9 @@ import html5lib
 import pytest
 
 from programmes.models import Guide, Nation, Status, months_to_mask
-from tests.factories import make_programme, make_topic, make_university
-from tests.test_fuzz import assert_well_formed
+from tests.factories import assert_well_formed, make_programme, make_topic, make_university
+
+pytestmark = pytest.mark.slow
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 

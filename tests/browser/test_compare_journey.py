@@ -4,7 +4,7 @@ from playwright.sync_api import expect
 from tests.browser.conftest import screenshot
 from tests.factories import make_programme
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_add_three_from_the_list_and_compare_them(live_server, page):

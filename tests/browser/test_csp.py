@@ -5,7 +5,7 @@ from django.contrib.auth.models import User
 
 from tests.factories import make_programme, make_topic
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture

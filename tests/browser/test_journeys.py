@@ -27,9 +27,9 @@ from programmes.models import Guide, Nation, Programme, Status
 from tests.browser.conftest import screenshot
 from tests.factories import make_programme, make_topic, make_university
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "correct-horse-battery-staple-42"  # noqa: S105 - test-only account
+PASSWORD = "correct-horse-battery-staple-42"
 
 FOCUS_IS_VISIBLE = """() => {
   const el = document.activeElement;

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from programmes.models import Programme
 from tests.browser.conftest import screenshot
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PAGE_WIDTH = "() => document.documentElement.scrollWidth"
 

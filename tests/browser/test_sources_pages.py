@@ -12,6 +12,8 @@ from programmes.models import Suggestion, SuggestionOrigin
 from tests.browser.conftest import screenshot
 from tests.factories import make_programme
 
+pytestmark = pytest.mark.slow
+
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 

@@ -47,7 +47,7 @@ def extract(document: str) -> list[Fact]:
     facts += find_durations(lines, contexts)
     facts += find_modes(lines, contexts)
     facts += find_start_months(lines, contexts)
-    facts += find_min_degree(lines, contexts)
+    facts += find_min_degree(lines)
     facts += find_placement(lines)
     facts.sort(key=lambda f: FIELDS.index(f.field))
     return facts

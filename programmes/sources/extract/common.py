@@ -4,8 +4,9 @@ years, study modes."""
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from .text import Line, clean
@@ -45,7 +46,8 @@ class Fact:
     period: str | None = None
     year: str | None = None
     # Internal: used to choose between candidates, never shown.
-    rank: tuple = field(default=(), compare=False, repr=False)
+    # (``dataclasses.field``: the attribute ``field`` above hides the bare name.)
+    rank: tuple = dataclasses.field(default=(), compare=False, repr=False)
 
     def as_json(self) -> dict:
         data = {"field": self.field, "value": self.value}

@@ -57,4 +57,6 @@ def find_start_months(lines: list[Line], contexts: list[str]) -> list[Fact]:
                     quote = with_label(lines, index, quote)
     if not months:
         return []
-    return [Fact("start_months", [name for number, name in MONTHS if number in months], quote)]
+    return [
+        Fact("start_months", [name for number, name in MONTHS if number in months], quote or "")
+    ]

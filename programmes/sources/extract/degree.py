@@ -21,7 +21,7 @@ _SECONDARY = re.compile(
 )
 
 
-def find_min_degree(lines: list[Line], contexts: list[str]) -> list[Fact]:
+def find_min_degree(lines: list[Line]) -> list[Fact]:
     primary: dict[str, str] = {}
     secondary: dict[str, str] = {}
     for line in lines:

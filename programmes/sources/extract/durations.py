@@ -70,7 +70,7 @@ def _clauses(text: str) -> list[str]:
     ]
 
 
-def find_durations(lines: list[Line], contexts: list[str]) -> list[Fact]:
+def find_durations(lines: list[Line], contexts: list[str]) -> list[Fact]:  # noqa: C901
     found: dict[str | None, dict[int, str]] = {"full-time": {}, "part-time": {}, None: {}}
     for index, line in enumerate(lines):
         text = line.text

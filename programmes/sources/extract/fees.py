@@ -119,7 +119,9 @@ def fee_segments(line: Line) -> list[tuple[str, str]]:
     return [("", s) for _, s in sentences(line.text)]
 
 
-def fee_amounts(lines: list[Line], contexts: list[str], page_year: str | None) -> list[_Amount]:
+def fee_amounts(  # noqa: C901 - the fee rules in one reading order; split in the pipeline work
+    lines: list[Line], contexts: list[str], page_year: str | None
+) -> list[_Amount]:
     amounts = []
     order = 0
     for index, line in enumerate(lines):

@@ -1,0 +1,177 @@
+"""The fact extractor and ``manage.py extract_facts`` (pure functions: no network, no database)."""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from programmes.sources.extract import FIELDS, extract, page_text
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = ROOT / "tests" / "fixtures" / "extract"
+
+
+def _bench():
+    spec = importlib.util.spec_from_file_location("extract_bench", ROOT / "bench/extract_bench.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _json_lines(*args, stdin: str | None = None) -> list[dict]:
+    out = io.StringIO()
+    if stdin is not None:
+        old = sys.stdin
+        sys.stdin = io.TextIOWrapper(io.BytesIO(stdin.encode()), encoding="utf-8")
+        try:
+            call_command("extract_facts", "--json", "-", stdout=out)
+        finally:
+            sys.stdin = old
+    else:
+        call_command("extract_facts", "--json", *args, stdout=out)
+    return [json.loads(line) for line in out.getvalue().splitlines()]
+
+
+COURSE_PAGE = """
+<html><body><nav>Fees £1</nav><main><h1>MSc Health Data Science</h1>
+<h2>Tuition fees 2026/27</h2>
+<table><tr><th>Fee status</th><th>Full-time</th><th>Part-time</th></tr>
+<tr><td>Home</td><td>£12,500 per year</td><td>£6,250</td></tr>
+<tr><td>International</td><td>£30,100 per year</td><td>£15,050</td></tr></table>
+<p>English: IELTS 6.5 overall with at least 6.0 in each component.</p>
+<p>Duration: 1 year full-time, 2 years part-time.</p>
+<p>A Master's loan of up to £12,858 is available.</p>
+</main></body></html>
+"""
+
+
+def test_json_output_follows_the_contract_exactly(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text(COURSE_PAGE)
+    rows = _json_lines(str(page))
+    by_field = {row["field"]: row for row in rows}
+    assert by_field["fee_home_gbp"] == {
+        "field": "fee_home_gbp",
+        "value": 12500,
+        "period": "per-year",
+        "year": "2026/27",
+        "quote": "Home | Full-time: £12,500 per year | Part-time: £6,250",
+    }
+    assert by_field["fee_international_gbp"]["value"] == 30100
+    assert by_field["ielts_overall"] == {
+        "field": "ielts_overall",
+        "value": 6.5,
+        "quote": "English: IELTS 6.5 overall with at least 6.0 in each component.",
+    }
+    assert by_field["duration_full_time_months"]["value"] == 12
+    assert by_field["duration_part_time_months"]["value"] == 24
+    for row in rows:
+        assert row["field"] in FIELDS
+        assert row["quote"]
+        expected_keys = ["field", "value", "quote"]
+        if row["field"].startswith("fee_"):
+            expected_keys = ["field", "value", "period", "year", "quote"]
+        assert list(row) == expected_keys
+
+
+def test_reads_standard_input():
+    rows = _json_lines(stdin="Tuition fees 2026/27\nHome: £13,250\n")
+    assert rows == [
+        {
+            "field": "fee_home_gbp",
+            "value": 13250,
+            "period": None,
+            "year": "2026/27",
+            "quote": "Home: £13,250",
+        }
+    ]
+
+
+def test_lists_are_lists_as_the_csv_holds_them():
+    rows = _json_lines(
+        stdin="<p>Start dates: September and January</p><p>Study mode: full-time</p>"
+    )
+    values = {row["field"]: row["value"] for row in rows}
+    assert values == {"start_months": ["January", "September"], "modes": ["full-time"]}
+
+
+def test_human_output_says_when_nothing_is_found(tmp_path):
+    page = tmp_path / "empty.html"
+    page.write_text("<p>Nothing to see here.</p>")
+    out = io.StringIO()
+    call_command("extract_facts", str(page), stdout=out)
+    assert out.getvalue().strip() == "No facts found."
+
+
+def test_missing_file_is_a_clear_error():
+    with pytest.raises(CommandError, match="no such file"):
+        call_command("extract_facts", "/nonexistent/page.html")
+
+
+def test_scripts_navigation_and_footers_are_not_read():
+    text = page_text(
+        "<body><script>fee=£99,999</script><nav>Menu</nav><p>Body text</p><footer>©</footer></body>"
+    )
+    assert text == "Body text"
+
+
+def test_non_fees_are_never_proposed():
+    assert (
+        extract(
+            "<p>A £5,000 scholarship, a £2,000 deposit, a bench fee of £3,000 and living costs of "
+            "£15,600 a year. Tuition fees are on our fees page.</p>"
+        )
+        == []
+    )
+
+
+def test_part_time_fees_are_not_proposed_as_the_fee():
+    facts = extract("<h3>Fees 2026/27</h3><p>Home fee: £4,500 per year part-time.</p>")
+    assert [f.field for f in facts] == []
+
+
+def test_two_different_fees_for_one_status_are_a_conflict_and_neither_is_proposed():
+    facts = extract("<h3>Fees</h3><p>Home students: £12,000.</p><p>UK students: £13,000.</p>")
+    assert facts == []
+
+
+def test_the_latest_academic_year_wins():
+    facts = extract(
+        "<h2>Tuition fees</h2><table><tr><th>Year</th><th>Home</th></tr>"
+        "<tr><td>2025/26</td><td>£12,000</td></tr><tr><td>2026/27</td><td>£12,500</td></tr></table>"
+    )
+    assert [(f.value, f.year) for f in facts] == [(12500, "2026/27")]
+
+
+def test_benchmark_targets_are_met_on_the_labelled_fragments():
+    bench = _bench()
+    cases = bench.load_cases()
+    assert len(cases) >= 60
+    summary = bench.summary(bench.score(cases)[0])
+    assert summary["fees_precision"] >= 0.95
+    assert summary["ielts_precision"] >= 0.95
+    assert summary["overall_recall"] >= 0.8
+
+
+def test_rest_of_uk_fees_are_a_note_beside_the_home_fee_never_the_home_fee():
+    facts = extract(
+        "<h3>Tuition fees 2026/27</h3><table><tr><th>Fee status</th><th>Fee</th></tr>"
+        "<tr><td>Scotland</td><td>£11,800</td></tr><tr><td>Rest of UK</td><td>£13,200</td></tr>"
+        "</table>"
+    )
+    assert [(f.field, f.value) for f in facts] == [("fee_home_gbp", 11800)]
+    assert facts[0].quote == "Scotland | Fee: £11,800 … Rest of UK | Fee: £13,200"
+    assert extract("<p>Tuition fee for rest of UK students: £9,250.</p>") == []
+
+
+def test_deeply_nested_or_broken_markup_is_read_without_crashing():
+    deep = "<div>" * 20000 + "<h3>Fees 2026/27</h3><p>Home £12,000</p>" + "</div>" * 20000
+    assert [(f.field, f.value) for f in extract(deep)] == [("fee_home_gbp", 12000)]
+    assert extract("<table><tr><td><p>£<b>12,000</td></tr></table></i></html><") == []
+    assert extract("\x00\x01 not html at all") == []
