@@ -433,7 +433,7 @@ class ProgrammeAdmin(EditorialAdmin):
     @admin.display(description="fees (home / international)", ordering="fee_home")
     def fees(self, obj):
         def gbp(value):
-            return "—" if value is None else f"£{value:,}"
+            return "—" if value is None else fees.money(value)
 
         if obj.fee_home is None and obj.fee_international is None:
             return None  # the admin's empty-value dash

@@ -32,6 +32,7 @@ NOT_STATED = "per year or whole course not stated"
 
 
 def money(amount: int) -> str:
+    """Whole pounds, the one way the site writes money: 14500 -> "£14,500"."""
     return f"£{intcomma(amount)}"
 
 

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from portal.redirects import safe_next
+from programmes.fees import money
 from programmes.models import (
     FeePeriod,
     PageRead,
@@ -68,7 +69,7 @@ def proposed_text(suggestion: Suggestion) -> str:
     value = suggestion.value
     if suggestion.field in FEE_FIELDS:
         with suppress(ValueError):  # a visitor's free text stays as typed
-            value = f"£{int(value):,}"
+            value = money(int(value))
         period = FeePeriod(suggestion.period).label if suggestion.period else "period not stated"
         return f"{value} ({period}, {suggestion.year or 'year not stated'})"
     return value
@@ -82,7 +83,7 @@ def current_text(programme: Programme, field_name: str) -> str:
         period = (
             FeePeriod(programme.fee_period).label if programme.fee_period else "period not stated"
         )
-        return f"£{int(value):,} ({period}, {programme.fee_year or 'year not stated'})"
+        return f"{money(int(value))} ({period}, {programme.fee_year or 'year not stated'})"
     return value
 
 

@@ -6,7 +6,6 @@ we only know that we have not recorded it.
 """
 
 from django import template
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.html import format_html
 
 from programmes import fees
@@ -37,7 +36,7 @@ def gbp(value, official_url=""):
     """Whole pounds: 14500 → £14,500. None → "Not recorded yet"."""
     if value is None or value == "":
         return _unknown(official_url)
-    return f"£{intcomma(int(value))}"
+    return fees.money(int(value))
 
 
 @register.simple_tag
