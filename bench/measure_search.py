@@ -35,6 +35,7 @@ from programmes.models import Programme  # noqa: E402
 
 PAGES = {
     "list": "/programmes/",
+    "nation_topic": "/programmes/?nation=scotland&topic=machine-learning",
     "search": "/programmes/?q=health+data",
     "search_one_word": "/programmes/?q=imaging",
     "search_nothing": "/programmes/?q=zzqxv",

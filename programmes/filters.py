@@ -24,7 +24,6 @@ from .models import (
     Mode,
     Nation,
     Programme,
-    Status,
     Topic,
     University,
 )
@@ -128,11 +127,8 @@ class UniversityFacet:
 
 def filter_options() -> tuple[list[Any], list[Any]]:
     """The university and topic choices: universities with a published programme, all topics."""
-    # EXISTS, not a join with DISTINCT: one index probe per university instead of reading and
-    # de-duplicating every published programme (10 ms down to 1 at 5,000 programmes).
-    published = Programme.objects.filter(university=OuterRef("pk"), status=Status.PUBLISHED)
     universities = list(
-        University.objects.filter(Exists(published))
+        University.objects.with_published_programmes()
         .order_by("name")
         .values("pk", "slug", "name", "city", "nation")
     )

@@ -21,7 +21,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
@@ -86,6 +86,15 @@ class Nation(models.TextChoices):
     NORTHERN_IRELAND = "northern-ireland", "Northern Ireland"
 
 
+class UniversityQuerySet(models.QuerySet):
+    def with_published_programmes(self) -> UniversityQuerySet:
+        """Universities with at least one published programme: the only ones the public site
+        lists, counts or offers as a filter. EXISTS, not a join with DISTINCT: one index probe
+        per university instead of reading and de-duplicating every published programme."""
+        published = Programme.objects.published().filter(university=OuterRef("pk"))
+        return self.filter(Exists(published))
+
+
 class University(TimeStamped):
     name = models.CharField(max_length=200, unique=True)
     short_name = models.CharField(
@@ -98,6 +107,8 @@ class University(TimeStamped):
     description = models.TextField(
         blank=True, help_text="One or two plain sentences shown on the university page."
     )
+
+    objects = UniversityQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -233,11 +244,15 @@ class ProgrammeQuerySet(models.QuerySet):
     def verification_cutoff(self) -> datetime.date:
         return timezone.localdate() - datetime.timedelta(days=VERIFICATION_MAX_AGE_DAYS)
 
+    def verified_recently(self) -> Q:
+        """The condition "an editor checked it against the official page in the last 12
+        months", for filters and conditional counts. Its negation is "needs verification"."""
+        return Q(last_verified__gte=self.verification_cutoff())
+
     def needs_verification(self):
         """Never verified, or verified more than a year ago."""
-        return self.filter(
-            Q(last_verified__isnull=True) | Q(last_verified__lt=self.verification_cutoff())
-        )
+        # ~Q on a nullable field also matches NULL (never verified).
+        return self.filter(~self.verified_recently())
 
     def with_mode(self, mode: str):
         field = Programme.MODE_FIELDS[mode]

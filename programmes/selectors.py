@@ -113,7 +113,7 @@ def site_search(*, text: str, limit: int = 10, request=None) -> dict:
     ]
     universities = [
         university
-        for university in universities_with_counts().filter(published_count__gt=0)  # type: ignore[misc]
+        for university in universities_with_counts()
         if search.text_matches(
             query, f"{university.name} {university.short_name} {university.city}"
         )
@@ -228,8 +228,8 @@ def universities_with_counts() -> QuerySet[University]:
         .values("n")
     )
     return (
-        University.objects.annotate(published_count=Subquery(published))
-        .filter(published_count__gt=0)
+        University.objects.with_published_programmes()
+        .annotate(published_count=Subquery(published))
         .order_by("name")
     )
 
@@ -403,7 +403,7 @@ class Completeness:
 def catalogue_completeness() -> tuple[int, int, list[Completeness]]:
     """For each fact: how many published programmes have it recorded, and verified in the last
     12 months. One aggregate query. Returns (published, verified in 12 months, rows)."""
-    fresh = Q(last_verified__gte=Programme.objects.verification_cutoff())
+    fresh = Programme.objects.verified_recently()
     aggregates = {"published": Count("pk"), "verified": Count("pk", filter=fresh)}
     for fact in COMPLETENESS_FACTS:
         applies = fact.applies

@@ -52,10 +52,10 @@ class UniversitySitemap(PortalSitemap):
     def items(self):
         # A university page lists its programmes, so it changes when they do.
         return (
-            University.objects.annotate(
+            University.objects.with_published_programmes()
+            .annotate(
                 latest=Max("programmes__updated", filter=Q(programmes__status=Status.PUBLISHED))
             )
-            .filter(latest__isnull=False)  # as /universities/: only with a published programme
             .only("slug", "updated")
             .order_by("pk")
         )

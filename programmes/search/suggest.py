@@ -23,10 +23,8 @@ def load_vocabulary() -> dict[str, str]:
     texts: list[str] = []
     published = Programme.objects.published()
     texts.extend(published.values_list("title", flat=True).distinct())
-    for name, short, city in (
-        University.objects.filter(programmes__in=published)
-        .distinct()
-        .values_list("name", "short_name", "city")
+    for name, short, city in University.objects.with_published_programmes().values_list(
+        "name", "short_name", "city"
     ):
         texts.extend((name, short, city))
     for name, also in Topic.objects.values_list("name", "also_known_as"):
