@@ -7,7 +7,7 @@ from django.core.checks import Tags, Warning, register
 
 
 @register(Tags.security, deploy=True)
-def source_fetch_allow_list(**kwargs):
+def source_fetch_allow_list(app_configs=None, **kwargs):  # noqa: ARG001 - a check's signature
     """SOURCE_FETCH_ALLOWED_HOSTS lets the page reader reach hosts the SSRF rules refuse."""
     if settings.DEBUG or not settings.SOURCE_FETCH_ALLOWED_HOSTS:
         return []

@@ -96,6 +96,13 @@ class FetchResult:
 
 _SHARED = ipaddress.ip_network("100.64.0.0/10")
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
+# Not global, though this Python's tables (3.11) say they are: IETF protocol assignments, the
+# deprecated 6to4 relay anycast block, and IPv6 documentation (RFC 9637).
+_NOT_GLOBAL = (
+    ipaddress.ip_network("192.0.0.0/24"),
+    ipaddress.ip_network("192.88.99.0/24"),
+    ipaddress.ip_network("3fff::/20"),
+)
 
 
 def is_public_address(address: str) -> bool:
@@ -121,6 +128,8 @@ def is_public_address(address: str) -> bool:
             return False
     if isinstance(ip, ipaddress.IPv4Address) and ip in _SHARED:
         return False  # carrier-grade NAT: not reachable from the internet either
+    if any(ip.version == net.version and ip in net for net in _NOT_GLOBAL):
+        return False
     if (
         ip.is_loopback
         or ip.is_private
@@ -356,8 +365,10 @@ class Fetcher:
                 return disallow_all
             with closing(response):
                 if response.status_code in (301, 302, 303, 307, 308):
-                    location = response.headers.get("Location", "")
-                    url = str(parsed.join(location))
+                    try:
+                        url = redirect_target(parsed, response.headers.get("Location", ""))
+                    except Refused:
+                        return disallow_all
                     continue
                 if 400 <= response.status_code < 500:
                     return []
@@ -394,9 +405,10 @@ class Fetcher:
             if robots is not None and not robots.can_fetch(user_agent(), str(parsed)):
                 raise Refused("robots", f"robots.txt disallows {parsed.raw_path.decode()[:200]}")
             headers = {"Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1"}
-            if hop == 0 and etag:
+            # Values stored before they were vetted may not be sendable: never send those.
+            if hop == 0 and _validator(etag, 200):
                 headers["If-None-Match"] = etag
-            if hop == 0 and last_modified:
+            if hop == 0 and _validator(last_modified, 100):
                 headers["If-Modified-Since"] = last_modified
             deadline.wait_turn(parsed.raw_host.decode("ascii"))
             result.requests += 1
@@ -408,11 +420,11 @@ class Fetcher:
                     location = response.headers.get("Location", "")
                     if not location:
                         raise Refused("http-error", f"HTTP {response.status_code} without Location")
-                    current = str(parsed.join(location))
+                    current = redirect_target(parsed, location)
                     result.redirects.append(current)
                     continue
-                result.etag = response.headers.get("ETag", "")[:200]
-                result.last_modified = response.headers.get("Last-Modified", "")[:100]
+                result.etag = _validator(response.headers.get("ETag", ""), 200)
+                result.last_modified = _validator(response.headers.get("Last-Modified", ""), 100)
                 if response.status_code == 304:
                     return
                 if response.status_code != 200:
@@ -426,6 +438,27 @@ class Fetcher:
                 result.text = decode(body, content_type)
                 return
         raise Refused("too-many-redirects", f"more than {MAX_REDIRECTS} redirects")
+
+
+def redirect_target(parsed: httpx.URL, location: str) -> str:
+    """The absolute URL a ``Location`` points to; a malformed one refuses the page."""
+    try:
+        return str(parsed.join(location))
+    except (httpx.InvalidURL, TypeError, ValueError):
+        raise Refused(
+            "bad-url", f"the redirect's Location {location[:80]!r} is not a URL"
+        ) from None
+
+
+def _validator(value: str, limit: int) -> str:
+    """An ETag or Last-Modified worth keeping: printable ASCII within ``limit`` characters.
+
+    Anything else (a header decoded as Latin-1 with accents, control characters, a huge value)
+    is dropped: sent back, it would make the next read fail before it starts.
+    """
+    if value and len(value) <= limit and value.isascii() and value.isprintable():
+        return value
+    return ""
 
 
 def _charset_from_header(content_type: str) -> str | None:
@@ -458,11 +491,11 @@ def decode(body: bytes, content_type: str = "") -> str:
     declared = _charset_from_header(content_type) or _charset_from_meta(body)
     if declared:
         try:
-            codecs.lookup(declared)
+            # Some codecs Python knows are not text encodings ("hex", "base64", "rot13"...):
+            # decode() raises LookupError for those too.
+            return body.decode(declared)
         except LookupError:
             raise Refused("bad-charset", f"unknown charset {declared[:40]!r}") from None
-        try:
-            return body.decode(declared)
         except UnicodeDecodeError:
             pass
     try:

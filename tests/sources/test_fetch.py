@@ -9,10 +9,18 @@ from __future__ import annotations
 import gzip
 import time
 
+import httpx
 import pytest
 from django.core.management import call_command
 
-from programmes.sources.fetch import Fetcher, decode, fetch, is_public_address
+from programmes.sources.fetch import (
+    Fetcher,
+    Refused,
+    decode,
+    fetch,
+    is_public_address,
+    redirect_target,
+)
 from tests.pages_server import Page, chunked, drip, redirect, sleep_then
 
 HTML = "<html><body><p>Tuition fees 2026/27: Home £12,000</p></body></html>"
@@ -52,6 +60,10 @@ HTML = "<html><body><p>Tuition fees 2026/27: Home £12,000</p></body></html>"
         "fec0::1",  # site-local
         "192.0.2.1",  # documentation
         "198.18.0.1",  # benchmarking
+        "192.0.0.8",  # IETF protocol assignments
+        "192.88.99.1",  # the deprecated 6to4 relay anycast block
+        "3fff::1",  # IPv6 documentation (RFC 9637)
+        "::ffff:192.0.0.8",
         "not an address",
     ],
 )
@@ -239,6 +251,44 @@ def test_non_html_is_skipped_with_its_type(pages):
 def test_unknown_charset_is_recorded(pages):
     pages.routes["/klingon"] = Page(HTML, headers={"Content-Type": "text/html; charset=x-klingon"})
     assert fetch(pages.url("/klingon")).reason == "bad-charset"
+
+
+@pytest.mark.parametrize("charset", ["hex", "base64", "rot13", "zlib"])
+def test_a_charset_that_is_not_a_text_encoding_is_recorded_not_raised(pages, charset):
+    pages.routes["/odd"] = Page(HTML, headers={"Content-Type": f"text/html; charset={charset}"})
+    result = fetch(pages.url("/odd"))
+    assert (result.reason, result.text) == ("bad-charset", "")
+
+
+def test_a_non_ascii_etag_is_not_kept_and_the_next_read_still_works(pages):
+    pages.routes["/etag"] = Page(HTML, etag='"caf\xe9"')
+    first = fetch(pages.url("/etag"))
+    assert first.ok and first.etag == ""
+    # A value stored before this rule existed is never sent back.
+    again = fetch(pages.url("/etag"), etag='"caf\xe9"', last_modified="Mon, 1 Jan \x00")
+    assert again.ok and "Tuition fees" in again.text
+    assert "If-None-Match" not in pages.log[-1][1]
+
+
+def test_a_plain_etag_is_kept_and_sent_back(pages):
+    pages.routes["/etag"] = Page(HTML, etag='"v1"')
+    first = fetch(pages.url("/etag"))
+    assert first.etag == '"v1"'
+    assert fetch(pages.url("/etag"), etag=first.etag).not_modified
+
+
+@pytest.mark.parametrize("location", ["http://[::1", "http://[::1/x", "http://[zz]/"])
+def test_a_malformed_redirect_location_is_a_refusal_not_an_exception(location):
+    # Pure: parsing only. (The fixture server cannot send these: h11 refuses the response.)
+    with pytest.raises(Refused) as refused:
+        redirect_target(httpx.URL("http://127.0.0.1:8000/moved"), location)
+    assert refused.value.reason == "bad-url"
+    assert "Location" in refused.value.detail
+
+
+def test_a_relative_redirect_location_is_joined_to_the_page():
+    page = httpx.URL("http://127.0.0.1:8000/a/moved")
+    assert redirect_target(page, "../fees") == "http://127.0.0.1:8000/fees"
 
 
 def test_charset_from_header_meta_and_detection():
