@@ -109,6 +109,23 @@ def sleep_then(seconds: float, body: bytes = b"<p>late</p>"):
     return handle
 
 
+def slow_headers(seconds_per_byte: float, lines: int = 400):
+    """A server that sends its status line and headers one byte at a time."""
+
+    def handle(handler):
+        head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
+        head += b"".join(b"X-Padding-%d: x\r\n" % n for n in range(lines))
+        try:
+            for byte in head:
+                handler.wfile.write(bytes([byte]))
+                handler.wfile.flush()
+                time.sleep(seconds_per_byte)
+        except OSError:
+            pass
+
+    return handle
+
+
 def drip(total_seconds: float, pieces: int = 30):
     def handle(handler):
         handler.send_response(200)

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import threading
 import time
 import urllib.robotparser
 import zlib
@@ -199,6 +200,53 @@ class Deadline:
         self.at += _wait_for_turn(host)
 
 
+class Watchdog:
+    """Holds the page's time limit over every byte, headers included.
+
+    httpx's timeouts are per read: a server sending its headers a byte at a time never trips
+    them (one read held 121 s against a 20 s limit). The watchdog collects the sockets the
+    page's requests open (httpcore's ``trace`` extension reports each new connection) and, once
+    the deadline has passed, shuts them down, so a blocked read fails at once.
+    """
+
+    def __init__(self, deadline: Deadline):
+        self.deadline = deadline
+        self.sockets: list[socket.socket] = []
+        self.fired = False
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+
+    def trace(self, event: str, info: dict) -> None:
+        if event == "connection.connect_tcp.complete":
+            stream = info.get("return_value")
+            sock = stream.get_extra_info("socket") if stream is not None else None
+            if sock is not None:
+                self.sockets.append(sock)
+                if self.fired:  # connected just as time ran out
+                    _shut(sock)
+
+    def _watch(self) -> None:
+        # The deadline may move (politeness waits are not counted), so it is re-read.
+        while not self._done.wait(max(0.02, min(self.deadline.remaining(), 1.0))):
+            if self.deadline.passed():
+                self.fired = True
+                for sock in list(self.sockets):
+                    _shut(sock)
+                return
+
+    def __enter__(self) -> Watchdog:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._done.set()
+
+
+def _shut(sock: socket.socket) -> None:
+    with suppress(OSError):
+        sock.shutdown(socket.SHUT_RDWR)
+
+
 def _wait_for_turn(host: str) -> float:
     """At most one request per SOURCE_FETCH_MIN_INTERVAL seconds per host, for all processes.
 
@@ -243,6 +291,8 @@ class Fetcher:
         per_op = min(self.total_timeout, 10.0)
         self.client = httpx.Client(
             timeout=httpx.Timeout(per_op, connect=min(per_op, 5.0)),
+            # A fresh connection per request: the watchdog can only cut sockets it saw open.
+            limits=httpx.Limits(max_keepalive_connections=0),
             follow_redirects=False,
             trust_env=False,  # no proxy from the environment: we connect to the checked address
             headers={"User-Agent": user_agent(), "Accept-Encoding": "gzip, deflate"},
@@ -260,15 +310,24 @@ class Fetcher:
 
     # -- one HTTP exchange to a vetted address --
 
-    def _request(self, parsed: httpx.URL, address: str, headers: dict, deadline: Deadline):
+    def _request(
+        self,
+        parsed: httpx.URL,
+        address: str,
+        headers: dict,
+        deadline: Deadline,
+        watchdog: Watchdog | None = None,
+    ):
         # The request goes to the checked address; the name travels in Host and in TLS SNI
         # (certificates are still verified against the name).
         target = parsed.copy_with(host=address.split("%", 1)[0])
         name = parsed.raw_host.decode("ascii")
         host_header = name if parsed.port is None else f"{name}:{parsed.port}"
-        extensions = {}
+        extensions: dict = {}
         if parsed.scheme == "https":
             extensions["sni_hostname"] = name
+        if watchdog is not None:
+            extensions["trace"] = watchdog.trace
         remaining = deadline.remaining()
         if remaining <= 0:
             raise Refused("timeout")
@@ -284,6 +343,8 @@ class Fetcher:
         except httpx.TimeoutException:
             raise Refused("timeout") from None
         except httpx.HTTPError as exc:
+            if deadline.passed():  # the watchdog cut it
+                raise Refused("timeout", "the page did not arrive within the time limit") from None
             raise Refused("connection", f"could not connect: {exc.__class__.__name__}") from None
 
     def _read_body(self, response: httpx.Response, deadline: Deadline, limit: int) -> bytes:
@@ -322,6 +383,8 @@ class Fetcher:
         except httpx.TimeoutException:
             raise Refused("timeout") from None
         except httpx.HTTPError as exc:
+            if deadline.passed():  # the watchdog cut it
+                raise Refused("timeout", "the page did not arrive within the time limit") from None
             raise Refused("connection", f"the connection broke: {exc.__class__.__name__}") from None
         if decoder is not None:
             out += decoder.flush()
@@ -387,13 +450,14 @@ class Fetcher:
         result = FetchResult(url=url)
         deadline = Deadline(self.total_timeout)
         try:
-            self._fetch(url, etag, last_modified, deadline, result)
+            with Watchdog(deadline) as watchdog:
+                self._fetch(url, etag, last_modified, deadline, result, watchdog)
         except Refused as exc:
             result.reason, result.detail = exc.reason, exc.detail
             result.text, result.content = "", b""
         return result
 
-    def _fetch(self, url, etag, last_modified, deadline, result: FetchResult) -> None:
+    def _fetch(self, url, etag, last_modified, deadline, result: FetchResult, watchdog) -> None:
         seen = set()
         current = url
         for hop in range(MAX_REDIRECTS + 1):
@@ -412,7 +476,7 @@ class Fetcher:
                 headers["If-Modified-Since"] = last_modified
             deadline.wait_turn(parsed.raw_host.decode("ascii"))
             result.requests += 1
-            response = self._request(parsed, address, headers, deadline)
+            response = self._request(parsed, address, headers, deadline, watchdog)
             with closing(response):
                 result.status = response.status_code
                 result.final_url = str(parsed)

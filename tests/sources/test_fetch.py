@@ -21,7 +21,7 @@ from programmes.sources.fetch import (
     is_public_address,
     redirect_target,
 )
-from tests.pages_server import Page, chunked, drip, redirect, sleep_then
+from tests.pages_server import Page, chunked, drip, redirect, sleep_then, slow_headers
 
 HTML = "<html><body><p>Tuition fees 2026/27: Home £12,000</p></body></html>"
 
@@ -213,6 +213,22 @@ def test_slow_drip_is_cut_at_the_total_time_limit(pages, settings):
     result = fetch(pages.url("/drip"))
     assert result.reason == "timeout"
     assert time.monotonic() - started < 2.0
+
+
+def test_headers_sent_a_byte_at_a_time_are_cut_at_the_total_time_limit(pages, settings):
+    settings.SOURCE_FETCH_TIMEOUT = 1
+    pages.routes["/slow-head"] = slow_headers(0.05)  # 20 s of headers in all
+    started = time.monotonic()
+    result = fetch(pages.url("/slow-head"))
+    assert result.reason == "timeout"
+    assert time.monotonic() - started < 2.5
+
+
+def test_a_page_read_within_the_limit_is_not_cut(pages, settings):
+    settings.SOURCE_FETCH_TIMEOUT = 2
+    pages.routes["/fine"] = sleep_then(0.3, HTML.encode())
+    result = fetch(pages.url("/fine"))
+    assert result.ok and "Tuition fees" in result.text
 
 
 def test_huge_body_announced(pages, settings):
