@@ -6,6 +6,7 @@ import importlib.util
 import io
 import json
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -175,3 +176,14 @@ def test_deeply_nested_or_broken_markup_is_read_without_crashing():
     assert [(f.field, f.value) for f in extract(deep)] == [("fee_home_gbp", 12000)]
     assert extract("<table><tr><td><p>£<b>12,000</td></tr></table></i></html><") == []
     assert extract("\x00\x01 not html at all") == []
+
+
+def test_a_table_row_with_a_long_label_and_many_fees_is_read_in_linear_time():
+    # A hostile page: a 6,000-character row label beside 2,000 fee cells. Each amount used to
+    # re-read the label (quadratic: about half a minute); now the label is read once.
+    label = "Tuition fee for home students " * 200
+    cells = "".join(f"<td>£{10_000 + i:,}</td>" for i in range(2000))
+    page = f"<table><tr><th>{label}</th>{cells}</tr></table>"
+    started = time.monotonic()
+    extract(page)
+    assert time.monotonic() - started < 8

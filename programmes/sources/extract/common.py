@@ -8,6 +8,7 @@ import dataclasses
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from .text import Line, clean
 
@@ -157,6 +158,7 @@ def academic_years(text: str) -> list[str]:
     return found
 
 
+@lru_cache(maxsize=4096)  # a pure function of text, asked again for every amount in a cell
 def year_in(*texts: str) -> str | None:
     for text in texts:
         years = academic_years(text)
@@ -171,6 +173,7 @@ FULL_TIME = re.compile(r"\bfull[- ]?time\b|\bFT\b", re.I)
 PART_TIME = re.compile(r"\bpart[- ]?time\b|\bPT\b", re.I)
 
 
+@lru_cache(maxsize=4096)
 def study_mode(text_before: str, text_after: str) -> str | None:
     full = nearest(FULL_TIME, text_before, text_after)
     part = nearest(PART_TIME, text_before, text_after)

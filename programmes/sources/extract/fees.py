@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .common import MONEY, Fact, quote_around, sentences, study_mode, year_in
 from .text import Line
@@ -50,6 +51,13 @@ _STATUS_AFTER = re.compile(
 )
 
 
+# Pure functions of text, called again and again with the same label, header or context: kept.
+@lru_cache(maxsize=4096)
+def _says_not_a_fee(text: str) -> bool:
+    return bool(_NOT_A_FEE.search(text))
+
+
+@lru_cache(maxsize=4096)
 def _status(before: str, after: str) -> str | None:
     """'home', 'international', 'both', 'ruk' or None, from the words nearest the amount."""
     both = re.search(
@@ -86,6 +94,7 @@ def _status(before: str, after: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=4096)
 def _period(*texts: str) -> str | None:
     for text in texts:
         per_year = _PER_YEAR.search(text)
@@ -147,6 +156,9 @@ def fee_amounts(  # noqa: C901 - the fee rules in one reading order; split in th
             about = f"{label} {segment} {context} {header_line}"
             if not _FEE_WORD.search(about):
                 continue
+            # Worked out once per cell, not once per amount in it: a long label beside a
+            # thousand amounts was read a thousand times (quadratic: 26 s on one hostile row).
+            label_not_a_fee = _says_not_a_fee(label) or (line.row and _says_not_a_fee(head))
             previous_end = 0
             for number, match in enumerate(matches):
                 order += 1
@@ -157,11 +169,7 @@ def fee_amounts(  # noqa: C901 - the fee rules in one reading order; split in th
                 after = segment[match.end() : next_start]
                 previous_end = match.end()
                 near = f"{before[-80:]} {after[:40]}"
-                if (
-                    _NOT_A_FEE.search(near)
-                    or _NOT_A_FEE.search(label)
-                    or (line.row and _NOT_A_FEE.search(head))
-                ):
+                if label_not_a_fee or _NOT_A_FEE.search(near):
                     continue
                 if _RANGE_AFTER.match(after) or re.search(r"(?:-|–|to)\s*$", before[-4:]):
                     continue
