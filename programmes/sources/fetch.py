@@ -189,15 +189,24 @@ class Deadline:
 
     def __init__(self, seconds: float):
         self.at = time.monotonic() + seconds
+        self.waiting = False  # in a politeness wait: the clock is stopped
 
     def remaining(self) -> float:
         return self.at - time.monotonic()
 
     def passed(self) -> bool:
-        return time.monotonic() > self.at
+        return not self.waiting and time.monotonic() > self.at
 
     def wait_turn(self, host: str) -> None:
-        self.at += _wait_for_turn(host)
+        started = time.monotonic()
+        self.waiting = True
+        try:
+            _wait_for_turn(host)
+        finally:
+            # The deadline moves before the clock restarts, so the watchdog never sees the
+            # old one pass.
+            self.at += time.monotonic() - started
+            self.waiting = False
 
 
 class Watchdog:
