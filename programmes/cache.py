@@ -26,6 +26,7 @@ always get a fresh, private page.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import logging
@@ -49,6 +50,13 @@ logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 VERSION_KEY = "catalogue:version"
+# When the version last moved (time.time()): how stale a kept page of the previous version is.
+BUMPED_AT_KEY = "catalogue:bumped-at"
+# One render per page at a time: the renderer holds this long at most (a crash frees it).
+RENDER_LOCK_SECONDS = 10
+# A visitor with no previous page to show waits this long for another's render, then renders.
+RENDER_WAIT_SECONDS = 2.0
+RENDER_POLL_SECONDS = 0.05
 _MISSING = object()
 _DOWN = "_catalogue_cache_down"
 _VERSION = "_catalogue_version"
@@ -105,6 +113,7 @@ def bump_version() -> None:
             cache.incr(VERSION_KEY)
         except ValueError:  # no version yet (or evicted): any new value will do
             cache.set(VERSION_KEY, _fresh_version(), timeout=None)
+        cache.set(BUMPED_AT_KEY, time.time(), timeout=None)
     except Exception as exc:
         # Entries then expire after CATALOGUE_CACHE_SECONDS at the latest.
         logger.error("could not invalidate the catalogue cache: %s: %s", exc.__class__, exc)
@@ -231,42 +240,86 @@ def _public_headers(response: HttpResponse, etag: str | None) -> HttpResponse:
 
 
 def _page_key(request: HttpRequest, state: Sequence) -> str | None:
-    return key(
-        request,
-        "page",
+    """A page's key. Unlike ``key()`` it leaves the catalogue version out: the entry records
+    the version it was rendered under, so after an edit the previous page can still be served
+    for a few seconds while one visitor renders the new one (``public_page``)."""
+    if catalogue_version(request) is None:
+        return None
+    parts = (
         request.scheme,
         request.get_host(),
         timezone.localdate().isoformat(),
         request.path,
         tuple(state),
     )
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:24]
+    return f"catalogue:{release_id()}:page:{digest}"
 
 
-def _etag(entry_key: str) -> str:
-    return f'W/"{hashlib.sha256(entry_key.encode()).hexdigest()[:32]}"'
+def _etag(entry_key: str, version: int | None) -> str:
+    return f'W/"{hashlib.sha256(f"{entry_key}:{version}".encode()).hexdigest()[:32]}"'
 
 
-def _from_cache(request: HttpRequest, entry_key: str, *, vouch: bool) -> HttpResponse | None:
-    """A 304 when the visitor has this page already, the kept page, or None.
-
-    ``vouch``: the key was built from validated state, so a matching ETag earns a 304 without
-    reading the entry. A guessed key must find its entry first.
-    """
-    etag = _etag(entry_key)
+def _asked_for(request: HttpRequest, etag: str) -> bool:
     asked = parse_etags(request.headers.get("If-None-Match", ""))
-    matched = etag in asked or "*" in asked
-    if matched and vouch:
+    return etag in asked or "*" in asked
+
+
+def _served(request: HttpRequest, entry_key: str, entry: tuple) -> HttpResponse:
+    """The kept page ``entry`` (or a 304 when the visitor has it already)."""
+    version, status, content, headers = entry
+    etag = _etag(entry_key, version)
+    if _asked_for(request, etag):
         return _public_headers(HttpResponseNotModified(), etag)
-    entry = _get(request, entry_key)
-    if entry is _MISSING:
-        return None
-    if matched:
-        return _public_headers(HttpResponseNotModified(), etag)
-    status, content, headers = entry
     response = HttpResponse(content, status=status)
     for name, value in headers:
         response[name] = value
     return _public_headers(response, etag)
+
+
+def _entry(request: HttpRequest, entry_key: str) -> tuple | None:
+    entry = _get(request, entry_key)
+    return None if entry is _MISSING else entry
+
+
+def _from_cache(request: HttpRequest, entry_key: str, *, vouch: bool) -> HttpResponse | None:
+    """A 304 when the visitor has this page already, the current kept page, or None.
+
+    ``vouch``: the key was built from validated state, so a matching ETag earns a 304 without
+    reading the entry. A guessed key must find its entry first.
+    """
+    version = catalogue_version(request)
+    if vouch and _asked_for(request, _etag(entry_key, version)):
+        return _public_headers(HttpResponseNotModified(), _etag(entry_key, version))
+    entry = _entry(request, entry_key)
+    if entry is None or entry[0] != version:
+        return None
+    return _served(request, entry_key, entry)
+
+
+def _stale_allowed(request: HttpRequest) -> bool:
+    """Whether the previous version's pages may still be served: for PUBLIC_PAGE_MAX_AGE
+    seconds after the edit, the same bound a browser or CDN keeps a page anyway."""
+    try:
+        bumped_at = cache.get(BUMPED_AT_KEY)
+    except Exception as exc:
+        _mark_down(request, exc, "read")
+        return False
+    return bumped_at is not None and time.time() - bumped_at <= settings.PUBLIC_PAGE_MAX_AGE
+
+
+def _lock(request: HttpRequest, lock_key: str) -> bool:
+    """Take the right to render a page (one visitor at a time per page and version)."""
+    try:
+        return bool(cache.add(lock_key, 1, timeout=RENDER_LOCK_SECONDS))
+    except Exception as exc:
+        _mark_down(request, exc, "write")
+        return True  # no cache: everyone renders, as without it
+
+
+def _unlock(lock_key: str) -> None:
+    with contextlib.suppress(Exception):  # it expires by itself
+        cache.delete(lock_key)
 
 
 def kept_page(request: HttpRequest, state: Sequence) -> HttpResponse | None:
@@ -294,17 +347,43 @@ def public_page(request: HttpRequest, state: Sequence | None, render: Callable[[
             patch_cache_control(response, private=True, no_cache=True, max_age=0)
         return response
     entry_key = _page_key(request, state) if state is not None else None
-    if entry_key is not None:
-        cached_response = _from_cache(request, entry_key, vouch=True)
-        if cached_response is not None:
-            return cached_response
-    response = render()
+    if entry_key is None:
+        return _store(request, None, render())
+    version = catalogue_version(request)
+    if _asked_for(request, _etag(entry_key, version)):
+        return _public_headers(HttpResponseNotModified(), _etag(entry_key, version))
+    entry = _entry(request, entry_key)
+    if entry is not None and entry[0] == version:
+        return _served(request, entry_key, entry)
+    # No page of this version yet: one visitor renders it; the others get the previous page
+    # (within the staleness bound) or wait briefly for the new one.
+    lock_key = f"{entry_key}:rendering:{version}"
+    if not _lock(request, lock_key):
+        if entry is not None and _stale_allowed(request):
+            return _served(request, entry_key, entry)
+        waited_until = time.monotonic() + RENDER_WAIT_SECONDS
+        while time.monotonic() < waited_until:
+            time.sleep(RENDER_POLL_SECONDS)
+            entry = _entry(request, entry_key)
+            if entry is not None and entry[0] == version:
+                return _served(request, entry_key, entry)
+        return _store(request, entry_key, render())  # the renderer is slow: do not wait on
+    try:
+        return _store(request, entry_key, render())
+    finally:
+        _unlock(lock_key)
+
+
+def _store(request: HttpRequest, entry_key: str | None, response: HttpResponse) -> HttpResponse:
+    """Keep a freshly rendered public page (when it may be kept) and add its headers."""
     if response.status_code not in (200, 410) or response.streaming:
         return response
     if "private" in response.get("Cache-Control", ""):
         return response
     if getattr(response, _NOT_STORED, False) or entry_key is None:
         return _public_headers(response, None)
+    version = catalogue_version(request)
     headers = [(name, response[name]) for name in _KEPT_HEADERS if name in response]
-    _set(request, entry_key, (response.status_code, response.content, headers))
-    return _public_headers(response, None if getattr(request, _DOWN, False) else _etag(entry_key))
+    _set(request, entry_key, (version, response.status_code, response.content, headers))
+    down = getattr(request, _DOWN, False)
+    return _public_headers(response, None if down else _etag(entry_key, version))

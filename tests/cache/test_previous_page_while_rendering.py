@@ -1,0 +1,106 @@
+"""After an edit, one visitor renders each page; the others get the previous page for at most
+PUBLIC_PAGE_MAX_AGE seconds, or wait briefly for the new one. Staff always see the edit."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.cache import cache
+from django.test import Client
+
+from programmes import cache as page_cache
+from programmes import views
+from tests.factories import make_programme
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def another_visitor_is_rendering(monkeypatch):
+    """Every page's render lock is held by someone else."""
+    monkeypatch.setattr(page_cache, "_lock", lambda request, lock_key: False)
+    monkeypatch.setattr(page_cache, "RENDER_WAIT_SECONDS", 0.1)
+
+
+def renamed(programme, title: str):
+    programme.title = title
+    programme.save()  # bumps the catalogue version, as every write does
+
+
+def test_the_previous_page_is_served_while_another_visitor_renders_the_new_one(
+    client, another_visitor_is_rendering
+):
+    programme = make_programme(title="Clinical AI")
+    url = programme.get_absolute_url()
+    assert "Clinical AI" in client.get(url).content.decode()
+    renamed(programme, "Clinical Machine Learning")
+    page = client.get(url).content.decode()
+    assert "Clinical AI" in page and "Clinical Machine Learning" not in page
+
+
+def test_the_previous_page_is_never_served_past_the_bound(
+    client, settings, another_visitor_is_rendering
+):
+    programme = make_programme(title="Clinical AI")
+    url = programme.get_absolute_url()
+    client.get(url)
+    renamed(programme, "Clinical Machine Learning")
+    cache.set(page_cache.BUMPED_AT_KEY, time.time() - settings.PUBLIC_PAGE_MAX_AGE - 1, None)
+    assert "Clinical Machine Learning" in client.get(url).content.decode()
+
+
+def test_without_another_render_in_flight_the_first_visitor_after_an_edit_sees_it(client):
+    programme = make_programme(title="Clinical AI")
+    url = programme.get_absolute_url()
+    client.get(url)
+    renamed(programme, "Clinical Machine Learning")
+    assert "Clinical Machine Learning" in client.get(url).content.decode()
+
+
+def test_staff_see_their_edit_at_once_even_while_others_get_the_previous_page(
+    client, another_visitor_is_rendering
+):
+    programme = make_programme(title="Clinical AI")
+    url = programme.get_absolute_url()
+    Client().get(url)  # an anonymous visitor leaves the page in the cache
+    renamed(programme, "Clinical Machine Learning")
+    client.force_login(User.objects.create_user("edith", password="pw", is_staff=True))
+    assert "Clinical Machine Learning" in client.get(url).content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_visitors_asking_for_the_same_new_page_cause_one_render(monkeypatch):
+    programme = make_programme(title="Clinical AI")
+    url = programme.get_absolute_url()
+    release = threading.Event()
+    renders: list[str] = []
+    real_render = views.render
+
+    def slow_render(request, template, *args, **kwargs):
+        renders.append(template)
+        if len(renders) == 1:
+            release.wait(5)  # the first visitor's render is still going...
+        return real_render(request, template, *args, **kwargs)
+
+    monkeypatch.setattr(views, "render", slow_render)
+    answers: dict[str, str] = {}
+
+    def visit(name: str) -> None:
+        answers[name] = Client().get(url).content.decode()
+
+    first = threading.Thread(target=visit, args=("first",))
+    first.start()
+    while not renders:
+        time.sleep(0.01)
+    second = threading.Thread(target=visit, args=("second",))
+    second.start()
+    time.sleep(0.3)  # ...while the second visitor arrives and waits for it
+    release.set()
+    first.join(5)
+    second.join(5)
+    assert len(renders) == 1
+    assert answers["first"] == answers["second"]
+    assert "Clinical AI" in answers["second"]
