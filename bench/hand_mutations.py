@@ -39,16 +39,16 @@ CHANGES = [
     Change(
         "1a",
         "staff are not kept out of the page cache (public_page serves them cached pages)",
-        [("programmes/cache.py", "    if signed_in(request):\n", "    if False:\n")],
+        [("portal/page_cache.py", "    if signed_in(request):\n", "    if False:\n")],
         ["tests/cache/test_staff_views_not_cached.py", "tests/catalogue/test_guides.py"],
     ),
     Change(
         "1b",
         "…and a staff preview of a draft guide is stored for everyone",
         [
-            ("programmes/cache.py", "    if signed_in(request):\n", "    if False:\n"),
+            ("portal/page_cache.py", "    if signed_in(request):\n", "    if False:\n"),
             (
-                "programmes/cache.py",
+                "portal/page_cache.py",
                 '    if "private" in response.get("Cache-Control", ""):\n',
                 "    if False:\n",
             ),
@@ -192,7 +192,7 @@ CHANGES = [
         "the page-cache key drops scheme and host",
         [
             (
-                "programmes/cache.py",
+                "portal/page_cache.py",
                 "        request.scheme,\n        request.get_host(),\n",
                 "",
             )
@@ -204,7 +204,7 @@ CHANGES = [
         "the page-cache key (and so the ETag) drops the date",
         [
             (
-                "programmes/cache.py",
+                "portal/page_cache.py",
                 "        timezone.localdate().isoformat(),\n        request.path,\n",
                 "        request.path,\n",
             )

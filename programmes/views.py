@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -15,10 +15,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from portal.page_cache import Validated, cached, not_stored, public_page
 from portal.redirects import safe_next
 from portal.same_origin import require_same_origin
 
-from . import cache as catalogue_cache
 from . import compare as compare_module
 from . import exports, fees, search, selectors, seo, shortlist
 from .filters import MAX_QUERY_LENGTH, ProgrammeFilter, filter_options
@@ -34,21 +34,15 @@ def page_number(raw: str | None, num_pages: int) -> int:
     return min(max(number, 1), max(num_pages, 1))
 
 
-def _page(request: HttpRequest, state, template: str, context: dict | Callable[[], dict], **kw):
-    """A public page: ``render`` of ``template``, through the one page cache (cache.py)."""
-
-    def build() -> HttpResponse:
-        return render(request, template, context() if callable(context) else context, **kw)
-
-    return catalogue_cache.public_page(request, state, build)
-
-
+@public_page()
 def home(request: HttpRequest) -> HttpResponse:
-    def context():
-        featured = selectors.programme_cards(
-            Programme.objects.published().order_by("-updated", "pk")
-        )[:6]
-        return {
+    featured = selectors.programme_cards(Programme.objects.published().order_by("-updated", "pk"))[
+        :6
+    ]
+    return render(
+        request,
+        "programmes/home.html",
+        {
             "featured": list(featured),
             "topics": list(selectors.topics_with_counts()),
             "programme_count": Programme.objects.published().count(),
@@ -57,116 +51,125 @@ def home(request: HttpRequest) -> HttpResponse:
                 .only("title", "slug", "body", "rendered_from", "reading_minutes", "published_at")
                 .order_by("-published_at", "title")[:4]
             ),
-        }
-
-    return _page(request, (), "programmes/home.html", context)
-
-
-def programme_list(request: HttpRequest) -> HttpResponse:
-    requested = page_number(request.GET.get("page"), MAX_PAGE)
-    # Most addresses are the site's own links: found without validating (no database read).
-    kept = catalogue_cache.kept_page(
-        request, (*ProgrammeFilter.likely_params(request.GET), ("page", requested))
+        },
     )
-    if kept is not None:
-        return kept
-    options = catalogue_cache.cached(request, "filter-options", build=filter_options)
+
+
+@dataclass(frozen=True)
+class ListInput:
+    """The list page's validated input."""
+
+    filterset: ProgrammeFilter
+    params: QueryDict  # the canonical parameters (as typed when they have errors)
+    requested: int  # the page number asked for
+
+
+def _guessed_list_state(request: HttpRequest) -> tuple:
+    """Most addresses are the site's own links: found without validating (no database read)."""
+    requested = page_number(request.GET.get("page"), MAX_PAGE)
+    return (*ProgrammeFilter.likely_params(request.GET), ("page", requested))
+
+
+def _validated_list(request: HttpRequest) -> Validated:
+    requested = page_number(request.GET.get("page"), MAX_PAGE)
+    options = cached(request, "filter-options", build=filter_options)
     filterset = ProgrammeFilter(request.GET or None, options=options)
     if filterset.is_bound and not filterset.is_valid():
         # Shown back with its errors, as typed: rendered for this request only.
-        params, state = request.GET, None
-    else:
-        # Rendered from the filters as validated, never the raw query: every address that
-        # means the same list gets the same page (and the same cache entry).
-        pairs = filterset.url_params()
-        params = QueryDict(mutable=True)
-        for name, value in pairs:
-            params.appendlist(name, value)
-        typed = [(k, v) for k, values in request.GET.lists() if k != "page" for v in values]
-        if typed != pairs:  # links on the site are canonical already: no second validation
-            filterset = ProgrammeFilter(params or None, options=options)
-        state = (*pairs, ("page", requested))
+        return Validated(None, ListInput(filterset, request.GET, requested))
+    # Rendered from the filters as validated, never the raw query: every address that means
+    # the same list gets the same page (and the same cache entry).
+    pairs = filterset.url_params()
+    params = QueryDict(mutable=True)
+    for name, value in pairs:
+        params.appendlist(name, value)
+    typed = [(k, v) for k, values in request.GET.lists() if k != "page" for v in values]
+    if typed != pairs:  # links on the site are canonical already: no second validation
+        filterset = ProgrammeFilter(params or None, options=options)
+    return Validated((*pairs, ("page", requested)), ListInput(filterset, params, requested))
 
-    def build() -> HttpResponse:
-        listing = selectors.Listing(filterset, settings.PROGRAMMES_PER_PAGE)
-        page = listing.page(min(requested, listing.num_pages))
-        active_filters = filterset.active_filter_count()
-        query = params.copy()
-        query.pop("page", None)
-        shown = query.copy()
-        if page.number > 1:
-            shown["page"] = str(page.number)
-        here = reverse("programme_list") + (f"?{shown.urlencode()}" if shown else "")
-        response = render(
-            request,
-            "programmes/programme_list.html",
-            {
-                "search": _search_notes(
-                    request,
-                    filterset.search_text,
-                    listing.count,
-                    "programme_list",
-                    params,
-                    parsed=filterset.search_query,
-                ),
-                "filter": filterset,
-                "form": filterset.form,
-                "page": page,
-                "page_range": page.paginator.get_elided_page_range(
-                    page.number, on_each_side=2, on_ends=1
-                ),
-                "counts": listing.counts,
-                "university_facet": filterset.university_facet(listing.counts["university"]),
-                "nations": Nation.choices,
-                "query_without_page": query.urlencode(),
-                "here": here,
-                "active_filters": active_filters,
-                "fee_sorted": filterset.fee_sorted,
-                "fee_basis": fees.BASIS_EXPLAINED,
-                "canonical_url": seo.absolute_url(request, seo.list_canonical_path(shown)),
-                "noindex": active_filters > 2 or (page.number > 1 and active_filters > 0),
-                "selected": {
-                    name: set(params.getlist(name)) for name in ("topic", "nation", "award")
-                },
-                "crumbs": [("Programmes", None)],
-            },
-        )
-        if page.number != requested:
-            catalogue_cache.not_stored(response)  # past the end: shows the last page
-        return response
 
-    return catalogue_cache.public_page(request, state, build)
+@public_page(_validated_list, guess=_guessed_list_state)
+def programme_list(request: HttpRequest, valid: ListInput) -> HttpResponse:
+    filterset, params, requested = valid.filterset, valid.params, valid.requested
+    listing = selectors.Listing(filterset, settings.PROGRAMMES_PER_PAGE)
+    page = listing.page(min(requested, listing.num_pages))
+    active_filters = filterset.active_filter_count()
+    query = params.copy()
+    query.pop("page", None)
+    shown = query.copy()
+    if page.number > 1:
+        shown["page"] = str(page.number)
+    here = reverse("programme_list") + (f"?{shown.urlencode()}" if shown else "")
+    response = render(
+        request,
+        "programmes/programme_list.html",
+        {
+            "search": _search_notes(
+                request,
+                filterset.search_text,
+                listing.count,
+                "programme_list",
+                params,
+                parsed=filterset.search_query,
+            ),
+            "filter": filterset,
+            "form": filterset.form,
+            "page": page,
+            "page_range": page.paginator.get_elided_page_range(
+                page.number, on_each_side=2, on_ends=1
+            ),
+            "counts": listing.counts,
+            "university_facet": filterset.university_facet(listing.counts["university"]),
+            "nations": Nation.choices,
+            "query_without_page": query.urlencode(),
+            "here": here,
+            "active_filters": active_filters,
+            "fee_sorted": filterset.fee_sorted,
+            "fee_basis": fees.BASIS_EXPLAINED,
+            "canonical_url": seo.absolute_url(request, seo.list_canonical_path(shown)),
+            "noindex": active_filters > 2 or (page.number > 1 and active_filters > 0),
+            "selected": {name: set(params.getlist(name)) for name in ("topic", "nation", "award")},
+            "crumbs": [("Programmes", None)],
+        },
+    )
+    if page.number != requested:
+        not_stored(response)  # past the end: shows the last page
+    return response
 
 
 # Page numbers beyond this are read as this (and then as the last page).
 MAX_PAGE = 100_000
 
 
-def programme_universities(request: HttpRequest) -> HttpResponse:
-    """Every university with its matches for the list's other filters: the list page's
-    university facet shows only the top few, and links here for the rest."""
-    options = catalogue_cache.cached(request, "filter-options", build=filter_options)
+def _validated_filters(request: HttpRequest) -> Validated:
+    options = cached(request, "filter-options", build=filter_options)
     filterset = ProgrammeFilter(request.GET or None, options=options)
     # Refused values are named on the page: such a page is rendered for this request only.
     state = filterset.url_params() if not filterset.is_bound or filterset.is_valid() else None
+    return Validated(state, filterset)
 
-    def context():
-        listing = selectors.Listing(filterset, settings.PROGRAMMES_PER_PAGE)
-        list_query = urlencode(filterset.url_params())
-        list_url = reverse("programme_list") + (f"?{list_query}" if list_query else "")
-        return {
-            "form": filterset.form,
-            "universities": filterset.university_choices(listing.counts["university"]),
-            "count": listing.count,
-            "active_filters": filterset.active_filter_count(),
-            "list_url": list_url,
-            "canonical_url": seo.absolute_url(request, reverse("programme_universities")),
-            # A helper for choosing filters; /universities/ is the page for search engines.
-            "noindex": True,
-            "crumbs": [("Programmes", list_url), ("Universities", None)],
-        }
 
-    return _page(request, state, "programmes/programme_universities.html", context)
+@public_page(_validated_filters)
+def programme_universities(request: HttpRequest, valid: ProgrammeFilter) -> HttpResponse:
+    """Every university with its matches for the list's other filters: the list page's
+    university facet shows only the top few, and links here for the rest."""
+    filterset = valid
+    listing = selectors.Listing(filterset, settings.PROGRAMMES_PER_PAGE)
+    list_query = urlencode(filterset.url_params())
+    list_url = reverse("programme_list") + (f"?{list_query}" if list_query else "")
+    context = {
+        "form": filterset.form,
+        "universities": filterset.university_choices(listing.counts["university"]),
+        "count": listing.count,
+        "active_filters": filterset.active_filter_count(),
+        "list_url": list_url,
+        "canonical_url": seo.absolute_url(request, reverse("programme_universities")),
+        # A helper for choosing filters; /universities/ is the page for search engines.
+        "noindex": True,
+        "crumbs": [("Programmes", list_url), ("Universities", None)],
+    }
+    return render(request, "programmes/programme_universities.html", context)
 
 
 SITE_SEARCH_PROGRAMMES = 10
@@ -196,8 +199,14 @@ def _search_notes(
     return notes
 
 
-def site_search(request: HttpRequest) -> HttpResponse:
-    """Programmes (the best few), guides, universities and topics matching ``q``."""
+@dataclass(frozen=True)
+class SearchInput:
+    raw: str
+    text: str  # the words searched for ("" when refused)
+    error: str
+
+
+def _validated_search(request: HttpRequest) -> Validated:
     raw = request.GET.get("q", "")
     # Control characters (NUL, bidi overrides stay: they are text) are never part of a word.
     text = " ".join("".join(c for c in raw if c.isprintable() or c.isspace()).split())
@@ -205,73 +214,76 @@ def site_search(request: HttpRequest) -> HttpResponse:
     if len(raw) > MAX_QUERY_LENGTH:
         error = f"Searches can be at most {MAX_QUERY_LENGTH} characters long; yours has {len(raw)}."
         text = ""
-
-    def context():
-        results = None
-        if text:
-            results = selectors.site_search(
-                text=text, limit=SITE_SEARCH_PROGRAMMES, request=request
-            )
-        total = 0 if results is None else results["total"]
-        return {
-            "q": text if not error else raw[:MAX_QUERY_LENGTH],
-            "error": error,
-            "results": results,
-            "search": _search_notes(request, text, total, "site_search", QueryDict(mutable=True)),
-            "list_url": f"{reverse('programme_list')}?{urlencode({'q': text})}",
-            "noindex": True,
-            "crumbs": [("Search", None)],
-        }
-
-    state = None if error else (("q", text),)
-    return _page(request, state, "programmes/search.html", context)
+    return Validated(None if error else (("q", text),), SearchInput(raw, text, error))
 
 
-def programme_detail(request: HttpRequest, university_slug: str, programme_slug: str):
-    def build() -> HttpResponse:
-        programme = selectors.programme_for_reader(
-            university_slug=university_slug, programme_slug=programme_slug
-        )
-        crumbs = [
-            ("Programmes", reverse("programme_list")),
-            (programme.university.name, programme.university.get_absolute_url()),
-            (programme.full_title, None),
-        ]
-        if programme.status == Status.ARCHIVED:
-            # The address once held a real programme: say so (410 Gone), and where to go next.
-            similar = selectors.similar_programmes(
-                programme=programme
-            ) or selectors.published_at_university(university=programme.university)
-            return render(
-                request,
-                "programmes/programme_gone.html",
-                {"programme": programme, "similar": similar, "crumbs": crumbs},
-                status=410,
-            )
+@public_page(_validated_search)
+def site_search(request: HttpRequest, valid: SearchInput) -> HttpResponse:
+    """Programmes (the best few), guides, universities and topics matching ``q``."""
+    raw, text, error = valid.raw, valid.text, valid.error
+    results = None
+    if text:
+        results = selectors.site_search(text=text, limit=SITE_SEARCH_PROGRAMMES, request=request)
+    total = 0 if results is None else results["total"]
+    context = {
+        "q": text if not error else raw[:MAX_QUERY_LENGTH],
+        "error": error,
+        "results": results,
+        "search": _search_notes(request, text, total, "site_search", QueryDict(mutable=True)),
+        "list_url": f"{reverse('programme_list')}?{urlencode({'q': text})}",
+        "noindex": True,
+        "crumbs": [("Search", None)],
+    }
+    return render(request, "programmes/search.html", context)
+
+
+@public_page()
+def programme_detail(
+    request: HttpRequest, university_slug: str, programme_slug: str
+) -> HttpResponse:
+    programme = selectors.programme_for_reader(
+        university_slug=university_slug, programme_slug=programme_slug
+    )
+    crumbs = [
+        ("Programmes", reverse("programme_list")),
+        (programme.university.name, programme.university.get_absolute_url()),
+        (programme.full_title, None),
+    ]
+    if programme.status == Status.ARCHIVED:
+        # The address once held a real programme: say so (410 Gone), and where to go next.
+        similar = selectors.similar_programmes(
+            programme=programme
+        ) or selectors.published_at_university(university=programme.university)
         return render(
             request,
-            "programmes/programme_detail.html",
-            {
-                "programme": programme,
-                "similar": selectors.similar_programmes(programme=programme),
-                "guides": selectors.related_guides(programme=programme),
-                "crumbs": crumbs,
-                "fee_kinds": list(fees.KINDS.items()),
-                "json_ld": seo.programme_json_ld(request, programme, crumbs),
-            },
+            "programmes/programme_gone.html",
+            {"programme": programme, "similar": similar, "crumbs": crumbs},
+            status=410,
         )
+    return render(
+        request,
+        "programmes/programme_detail.html",
+        {
+            "programme": programme,
+            "similar": selectors.similar_programmes(programme=programme),
+            "guides": selectors.related_guides(programme=programme),
+            "crumbs": crumbs,
+            "fee_kinds": list(fees.KINDS.items()),
+            "json_ld": seo.programme_json_ld(request, programme, crumbs),
+        },
+    )
 
-    return catalogue_cache.public_page(request, (), build)
 
-
+@public_page()
 def university_list(request: HttpRequest) -> HttpResponse:
-    def context():
-        return {
+    return render(
+        request,
+        "programmes/university_list.html",
+        {
             "universities": list(selectors.universities_with_counts()),
             "crumbs": [("Universities", None)],
-        }
-
-    return _page(request, (), "programmes/university_list.html", context)
+        },
+    )
 
 
 # University and topic pages show this many cards, then link to the list (which paginates), so
@@ -289,48 +301,54 @@ def _first_cards(published, list_url: str) -> dict:
     }
 
 
+@public_page()
 def university_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    def context():
-        university = get_object_or_404(University, slug=slug)
-        published = university.programmes.published()
-        return {
+    university = get_object_or_404(University, slug=slug)
+    published = university.programmes.published()
+    return render(
+        request,
+        "programmes/university_detail.html",
+        {
             "university": university,
             **_first_cards(published, f"{reverse('programme_list')}?university={slug}"),
             "crumbs": [("Universities", reverse("university_list")), (university.name, None)],
-        }
+        },
+    )
 
-    return _page(request, (), "programmes/university_detail.html", context)
 
-
+@public_page()
 def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    def context():
-        topic = get_object_or_404(Topic, slug=slug)
-        return {
+    topic = get_object_or_404(Topic, slug=slug)
+    return render(
+        request,
+        "programmes/topic_detail.html",
+        {
             "topic": topic,
             **_first_cards(
                 topic.programmes.published(), f"{reverse('programme_list')}?topic={slug}"
             ),
             "guides": selectors.related_guides(topic=topic),
             "crumbs": [("Programmes", reverse("programme_list")), (topic.name, None)],
-        }
+        },
+    )
 
-    return _page(request, (), "programmes/topic_detail.html", context)
 
-
+@public_page()
 def about_data(request: HttpRequest) -> HttpResponse:
     """Where facts come from, what "verified" means, and how complete the catalogue is."""
 
-    def context():
-        published, verified, rows = selectors.catalogue_completeness()
-        return {
+    published, verified, rows = selectors.catalogue_completeness()
+    return render(
+        request,
+        "programmes/about_data.html",
+        {
             "published": published,
             "verified": verified,
             "rows": rows,
             "fee_basis": fees.BASIS_EXPLAINED,
             "crumbs": [("About our data", None)],
-        }
-
-    return _page(request, (), "programmes/about_data.html", context)
+        },
+    )
 
 
 # ----- shortlist and comparison ------------------------------------------------------------
@@ -468,99 +486,99 @@ def compare(request: HttpRequest) -> HttpResponse:
     return _compare_page(request)
 
 
-def _compare_page(request: HttpRequest) -> HttpResponse:
-    """The comparison itself: the same for everyone with the same ``p`` values."""
+def _validated_compare(request: HttpRequest) -> Validated:
     selection = compare_module.parse_ids(request.GET.getlist("p"))
-
-    def context():
-        programmes, archived = selectors.programmes_for_compare(ids=selection.ids)
-        found = {p.pk for p in programmes}
-        dropped = list(selection.dropped)
-        dropped[:0] = [
-            (str(i), archived.get(i) or "is not a published programme")
-            for i in selection.ids
-            if i not in found
-        ]
-        ids = [p.pk for p in programmes]
-        data = {
-            "programmes": programmes,
-            "dropped": dropped,
-            "fee_basis": fees.BASIS_EXPLAINED,
-            "crumbs": [("Programmes", reverse("programme_list")), ("Compare", None)],
-            "share_url": request.build_absolute_uri(shortlist.compare_url(ids)),
-            "here": shortlist.compare_url(ids),
-            "remove_urls": [shortlist.compare_url([q for q in ids if q != p]) for p in ids],
-        }
-        if len(programmes) >= 2:
-            data["rows"] = compare_module.build_rows(programmes)
-            data["chart"] = compare_module.build_chart(programmes)
-            data["similar_urls"] = [
-                f"{reverse('programme_list')}?"
-                + urlencode([("topic", t.slug) for t in p.topics.all()])
-                for p in programmes
-            ]
-        return data
-
     # Values that are not programme numbers are shown back: such pages are not kept.
-    state = None if selection.dropped else (("p", tuple(selection.ids)),)
-    return _page(request, state, "programmes/compare.html", context)
+    return Validated(None if selection.dropped else (("p", tuple(selection.ids)),), selection)
+
+
+@public_page(_validated_compare)
+def _compare_page(request: HttpRequest, valid: compare_module.Selection) -> HttpResponse:
+    """The comparison itself: the same for everyone with the same ``p`` values."""
+    selection = valid
+    programmes, archived = selectors.programmes_for_compare(ids=selection.ids)
+    found = {p.pk for p in programmes}
+    dropped = list(selection.dropped)
+    dropped[:0] = [
+        (str(i), archived.get(i) or "is not a published programme")
+        for i in selection.ids
+        if i not in found
+    ]
+    ids = [p.pk for p in programmes]
+    data = {
+        "programmes": programmes,
+        "dropped": dropped,
+        "fee_basis": fees.BASIS_EXPLAINED,
+        "crumbs": [("Programmes", reverse("programme_list")), ("Compare", None)],
+        "share_url": request.build_absolute_uri(shortlist.compare_url(ids)),
+        "here": shortlist.compare_url(ids),
+        "remove_urls": [shortlist.compare_url([q for q in ids if q != p]) for p in ids],
+    }
+    if len(programmes) >= 2:
+        data["rows"] = compare_module.build_rows(programmes)
+        data["chart"] = compare_module.build_chart(programmes)
+        data["similar_urls"] = [
+            f"{reverse('programme_list')}?" + urlencode([("topic", t.slug) for t in p.topics.all()])
+            for p in programmes
+        ]
+    return render(request, "programmes/compare.html", data)
 
 
 # ----- guides ------------------------------------------------------------------------------
 
 
-def guide_list(request: HttpRequest) -> HttpResponse:
+def _validated_guide_topic(request: HttpRequest) -> Validated:
     topic_slug = request.GET.get("topic", "")
     # Only a well-formed slug reaches the database (PostgreSQL rejects e.g. a NUL byte).
     if topic_slug and not slug_re.match(topic_slug):
         topic_slug = "\0"
-
-    def build() -> HttpResponse:
-        topic = Topic.objects.filter(slug=topic_slug).first() if topic_slug != "\0" else None
-        topics_with_guides = Topic.objects.filter(guides__status=Status.PUBLISHED).distinct()
-        canonical = reverse("guide_list")
-        if topic is not None:
-            canonical += "?" + urlencode({"topic": topic.slug})
-        response = render(
-            request,
-            "programmes/guide_list.html",
-            {
-                "guides": list(selectors.guide_list(topic=topic)),
-                "topic": topic,
-                "unknown_topic": bool(topic_slug) and topic is None,
-                "topics": list(topics_with_guides.order_by("name")),
-                "canonical_url": seo.absolute_url(request, canonical),
-                "crumbs": [("Guides", None)],
-            },
-        )
-        if topic_slug and topic is None:
-            catalogue_cache.not_stored(response)  # a made-up topic creates no entry
-        return response
-
-    return catalogue_cache.public_page(request, (("topic", topic_slug),), build)
+    return Validated((("topic", topic_slug),), topic_slug)
 
 
+@public_page(_validated_guide_topic)
+def guide_list(request: HttpRequest, valid: str) -> HttpResponse:
+    topic_slug = valid
+    topic = Topic.objects.filter(slug=topic_slug).first() if topic_slug != "\0" else None
+    topics_with_guides = Topic.objects.filter(guides__status=Status.PUBLISHED).distinct()
+    canonical = reverse("guide_list")
+    if topic is not None:
+        canonical += "?" + urlencode({"topic": topic.slug})
+    response = render(
+        request,
+        "programmes/guide_list.html",
+        {
+            "guides": list(selectors.guide_list(topic=topic)),
+            "topic": topic,
+            "unknown_topic": bool(topic_slug) and topic is None,
+            "topics": list(topics_with_guides.order_by("name")),
+            "canonical_url": seo.absolute_url(request, canonical),
+            "crumbs": [("Guides", None)],
+        },
+    )
+    if topic_slug and topic is None:
+        not_stored(response)  # a made-up topic creates no entry
+    return response
+
+
+@public_page()
 def guide_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    def build() -> HttpResponse:
-        # Staff preview drafts; public_page never keeps what a signed-in user sees.
-        guide = selectors.guide_for_reader(slug=slug, user=request.user)
-        response = render(
-            request,
-            "programmes/guide_detail.html",
-            {
-                "guide": guide,
-                "rendered": guide.rendered(),
-                "is_preview": guide.status != Status.PUBLISHED,
-                "programmes": selectors.guide_related_programmes(guide=guide),
-                "crumbs": [("Guides", reverse("guide_list")), (guide.title, None)],
-            },
-        )
-        if guide.status != Status.PUBLISHED:
-            response["X-Robots-Tag"] = "noindex"
-            response["Cache-Control"] = "private, no-store"
-        return response
-
-    return catalogue_cache.public_page(request, (), build)
+    # Staff preview drafts; public_page never keeps what a signed-in user sees.
+    guide = selectors.guide_for_reader(slug=slug, user=request.user)
+    response = render(
+        request,
+        "programmes/guide_detail.html",
+        {
+            "guide": guide,
+            "rendered": guide.rendered(),
+            "is_preview": guide.status != Status.PUBLISHED,
+            "programmes": selectors.guide_related_programmes(guide=guide),
+            "crumbs": [("Guides", reverse("guide_list")), (guide.title, None)],
+        },
+    )
+    if guide.status != Status.PUBLISHED:
+        response["X-Robots-Tag"] = "noindex"
+        response["Cache-Control"] = "private, no-store"
+    return response
 
 
 # ----- staff export ------------------------------------------------------------------------

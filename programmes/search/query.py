@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from django.db.models import CharField, Value
 from django.http import HttpRequest
 
-from programmes.cache import cached
+from portal.page_cache import cached
 from programmes.models import SearchSynonym, Topic, University
 
 from .text import MAX_QUERY_TERMS, PREFIX_MIN_LENGTH, key_words, words

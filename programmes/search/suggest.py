@@ -8,7 +8,7 @@ import unicodedata
 
 from rapidfuzz import fuzz, process
 
-from programmes.cache import cached, catalogue_version
+from portal.page_cache import cached, content_version
 from programmes.models import Programme, Topic, University
 
 from .text import MAX_QUERY_TERMS, PREFIX_MIN_LENGTH, STOP_WORDS, fold, key_words
@@ -47,7 +47,7 @@ def vocabulary(request=None) -> dict[str, str]:
     unreachable, each process keeps its own copy for a minute instead: building it reads every
     published title (30 ms and more at 20,000 programmes), and a suggestion a minute out of
     date is harmless (the link it offers runs a real search)."""
-    if catalogue_version(request) is not None:
+    if content_version(request) is not None:
         return cached(request, "search-vocabulary", build=load_vocabulary)
     now = time.monotonic()
     if _fallback.get("until", 0) < now:

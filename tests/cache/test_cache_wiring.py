@@ -16,6 +16,7 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.test import Client
 
+from portal import page_cache
 from programmes import cache as catalogue_cache
 from programmes.models import Guide, Programme, SearchSynonym, Status, Topic, University
 from tests.factories import make_guide, make_programme, make_topic, make_university
@@ -55,9 +56,9 @@ def unwired():
 
 
 def moves_the_version(write) -> bool:
-    before = catalogue_cache.catalogue_version()
+    before = page_cache.content_version()
     write()
-    return catalogue_cache.catalogue_version() != before
+    return page_cache.content_version() != before
 
 
 def test_without_the_wiring_writes_leave_the_version_alone(unwired):
@@ -117,17 +118,17 @@ def test_a_cache_the_catalogue_cannot_read_marks_the_request_and_logs_a_warning(
 
     request = RequestFactory().get("/programmes/")
     records = _Records()
-    logger = catalogue_cache.logger
+    logger = page_cache.logger
     level = logger.level
     logger.addHandler(records)
     logger.setLevel(logging.DEBUG)
     try:
-        catalogue_cache._mark_down(request, OSError("connection refused"), "read")
-        catalogue_cache._mark_down(None, CacheUnavailable("paused"), "write")
+        page_cache._mark_down(request, OSError("connection refused"), "read")
+        page_cache._mark_down(None, CacheUnavailable("paused"), "write")
     finally:
         logger.removeHandler(records)
         logger.setLevel(level)
-    assert catalogue_cache.catalogue_version(request) is None  # the request now skips the cache
+    assert page_cache.content_version(request) is None  # the request now skips the cache
     first, second = records.records
     assert (first.levelno, first.getMessage()) == (
         logging.WARNING,

@@ -11,7 +11,7 @@ from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.test import Client
 
-from programmes import cache as page_cache
+from portal import page_cache
 from programmes import views
 from tests.factories import make_programme
 

@@ -9,7 +9,8 @@ until it commits.
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from programmes import cache, search
+from portal.page_cache import bump_version
+from programmes import search
 
 
 class Command(BaseCommand):
@@ -18,5 +19,5 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         with transaction.atomic():
             count = search.rebuild_index()
-        cache.bump_version()
+        bump_version()
         self.stdout.write(self.style.SUCCESS(f"Search index rebuilt: {count} programmes."))
