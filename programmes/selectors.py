@@ -9,18 +9,16 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from . import search
+from .filters import ProgrammeFilter
 from .models import Guide, Programme, Status, Topic, University
-
-if TYPE_CHECKING:
-    from .filters import ProgrammeFilter
 
 
 def programme_cards(queryset: QuerySet[Programme]) -> QuerySet[Programme]:
@@ -69,27 +67,37 @@ class _KnownPage(Sequence):
         return self._items
 
 
-class Listing:
-    """The filtered programme list: its count, the facet counts and one page of cards.
+@dataclass(frozen=True)
+class ProgrammeListing:
+    """The filtered programme list as the list page shows it."""
 
-    A fixed number of queries: the count, three facet counts, and the page (two with a search,
-    see ``programme_page``), whatever the page size or number.
+    count: int  # programmes matching every filter
+    counts: dict[str, dict[str, int]]  # facet counts (each over every filter but its own)
+    page: Page | None  # the cards of the page shown (the last one when asked past the end)
+    params: list[tuple[str, str]]  # the validated state, canonical (FilterSet.url_params)
+
+
+def programme_listing(
+    *, filterset: ProgrammeFilter, page: int | None, per_page: int | None = None
+) -> ProgrammeListing:
+    """The list's count, facets and one page of cards, for a validated ``filterset``.
+
+    A fixed number of queries: the count, the facet counts, and the page (two with a search,
+    see ``programme_page``), whatever the page size or number. ``page=None`` reads no cards.
     """
-
-    def __init__(self, filterset: ProgrammeFilter, per_page: int):
-        self._filterset = filterset
-        self.per_page = per_page
-        # Unordered: a count needs no sort (nor the search rank's join).
-        self.count = filterset.qs.count()
-        self.counts = facet_counts(filterset=filterset)
-        self.num_pages = max(1, math.ceil(self.count / per_page))
-
-    def page(self, number: int) -> Page:
-        start = (number - 1) * self.per_page
+    per_page = per_page or settings.PROGRAMMES_PER_PAGE
+    # Unordered: a count needs no sort (nor the search rank's join).
+    count = filterset.qs.count()
+    counts = facet_counts(filterset=filterset)
+    shown = None
+    if page is not None:
+        number = min(max(page, 1), max(1, math.ceil(count / per_page)))
+        start = (number - 1) * per_page
         items = programme_page(
-            queryset=self._filterset.ordered_queryset(), start=start, stop=start + self.per_page
+            queryset=filterset.ordered_queryset(), start=start, stop=start + per_page
         )
-        return Paginator(_KnownPage(self.count, items), self.per_page).page(number)
+        shown = Paginator(_KnownPage(count, items), per_page).page(number)
+    return ProgrammeListing(count, counts, shown, filterset.url_params())
 
 
 def site_search(*, text: str, limit: int = 10, request=None) -> dict:

@@ -92,8 +92,9 @@ def _validated_list(request: HttpRequest) -> Validated:
 @public_page(_validated_list, guess=_guessed_list_state)
 def programme_list(request: HttpRequest, valid: ListInput) -> HttpResponse:
     filterset, params, requested = valid.filterset, valid.params, valid.requested
-    listing = selectors.Listing(filterset, settings.PROGRAMMES_PER_PAGE)
-    page = listing.page(min(requested, listing.num_pages))
+    listing = selectors.programme_listing(filterset=filterset, page=requested)
+    page = listing.page
+    assert page is not None  # a page was asked for
     active_filters = filterset.active_filter_count()
     query = params.copy()
     query.pop("page", None)
@@ -155,8 +156,8 @@ def programme_universities(request: HttpRequest, valid: ProgrammeFilter) -> Http
     """Every university with its matches for the list's other filters: the list page's
     university facet shows only the top few, and links here for the rest."""
     filterset = valid
-    listing = selectors.Listing(filterset, settings.PROGRAMMES_PER_PAGE)
-    list_query = urlencode(filterset.url_params())
+    listing = selectors.programme_listing(filterset=filterset, page=None)
+    list_query = urlencode(listing.params)
     list_url = reverse("programme_list") + (f"?{list_query}" if list_query else "")
     context = {
         "form": filterset.form,
