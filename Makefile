@@ -91,7 +91,7 @@ mutation: install
 		$(VENV)/bin/mutmut run --max-children $(MUTATION_CHILDREN) || echo "mutmut stopped early: unchecked mutants are listed as such"
 	$(PY) bench/mutation_report.py
 
-# Issue 14's twelve hand-made changes (24 edits), one at a time in a throwaway copy: each must
+# Twelve hand-made code changes (24 edits), one at a time in a throwaway copy: each must
 # make a test fail (~2 min). Exit status 1 names any change no test caught.
 hand-mutations: install
 	env -u DATABASE_URL -u REDIS_URL $(PY) bench/hand_mutations.py

@@ -1,4 +1,4 @@
-"""Export benchmark (issue 5): rows/s and peak memory of the CSV export at 10k and 100k rows.
+"""Export benchmark: rows/s and peak memory of the CSV export at 10k and 100k rows.
 
     .venv/bin/python bench/export_bench.py [--reuse] [--sizes 10000 100000]
 

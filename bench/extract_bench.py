@@ -1,4 +1,4 @@
-"""Extractor benchmark (issue 11): precision and recall per field over the labelled fragments.
+"""Extractor benchmark: precision and recall per field over the labelled fragments.
 
     .venv/bin/python bench/extract_bench.py [--verbose]
 

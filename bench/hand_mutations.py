@@ -1,4 +1,4 @@
-"""Issue 14's twelve hand-made changes, applied one at a time: each must make a test fail.
+"""Twelve hand-made code changes, applied one at a time: each must make a test fail.
 
 Each change edits the code the way the issue describes (exact text, which must occur once),
 runs the tests aimed at it in a throwaway copy of the working tree, and reports which tests

@@ -6,7 +6,7 @@
    production mode; worker recycling off for every server, see NO_RECYCLE), one view returning
    a short HttpResponse:
    - the floor with middleware, bench/floor_full/: portal.settings unchanged (the same
-     MIDDLEWARE, apps, sessions, CSP) with a one-view URL map. Issue 13's targets are ratios to
+     MIDDLEWARE, apps, sessions, CSP) with a one-view URL map. The speed targets are ratios to
      this one: it is what any request through the project costs before a view does anything;
    - the bare floor, bench/floor/: no middleware, no apps (Django itself).
 3. The portal twice, 2 workers each, production settings: "cold" with every cache switched off
@@ -59,11 +59,11 @@ PROGRAMMES = 5000
 GROWTH_SIZES = (500, 5000, 20000)
 # Universities per catalogue size, as bench/search_bench.py builds them.
 UNIVERSITIES = {500: 40, 5000: 150, 20000: 300}
-# Issue 13: ratios to the floor with middleware (bench/floor_full/), at 5,000 programmes.
+# Speed targets: ratios to the floor with middleware (bench/floor_full/), at 5,000 programmes.
 TARGETS = {"cold": 0.12, "warm": 0.80}
-# Issue 13: the list page's HTML at 20,000 programmes over its HTML at 500.
+# Page weight: the list page's HTML at 20,000 programmes over its HTML at 500.
 LIST_GROWTH_TARGET = 1.3
-# Issue 7's checks, still printed: p99 under load and compressed bytes per page.
+# Earlier checks, still printed: p99 under load and compressed bytes per page.
 P99_TARGET_MS = 100
 BYTES_TARGET = 30 * 1024
 PUBLIC = common.PUBLIC_PAGES
@@ -406,7 +406,7 @@ def print_table(floor: dict, floor_full: dict, results: dict) -> list[str]:
         f"p99 {floor['p99_ms']} ms, errors {floor['errors']}"
     )
     log(
-        f"targets (issue 13): cold >= {TARGETS['cold']:.2f} and warm >= {TARGETS['warm']:.2f} "
+        f"targets: cold >= {TARGETS['cold']:.2f} and warm >= {TARGETS['warm']:.2f} "
         "of the floor with middleware ('x full')"
     )
     head = (
@@ -450,7 +450,7 @@ def print_table(floor: dict, floor_full: dict, results: dict) -> list[str]:
                 f"{'':<14} note: warm {name} ran {r['queries']} queries (not wholly from the cache)"
             )
     if other:
-        log(f"issue 7's checks (p99 < {P99_TARGET_MS} ms, < 30 KB compressed, no third party):")
+        log(f"checks (p99 < {P99_TARGET_MS} ms, < 30 KB compressed, no third party):")
         for line in other:
             log(f"  {line}")
     return misses

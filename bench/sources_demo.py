@@ -1,4 +1,4 @@
-"""check_sources end to end on loopback only (issue 11): fixture course pages, a throwaway DB.
+"""check_sources end to end on loopback only: fixture course pages, a throwaway DB.
 
     .venv/bin/python bench/sources_demo.py
 

@@ -1,4 +1,4 @@
-"""Issue 10: every public statement about a fact is true, and fees are comparable.
+"""Every public statement about a fact is true, and fees are comparable.
 
 - A fact we have not recorded reads "Not recorded yet" (never "not published by the university").
 - A fee says what it covers and for which year; filters, fee sorts and the compare chart use one
