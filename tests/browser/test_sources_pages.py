@@ -1,4 +1,4 @@
-"""The correction form and the review queue in a real browser: the visitor's correction form (axe, no JavaScript needed)
+"""In a real browser: the visitor's correction form (axe, no JavaScript needed)
 and the editors' review queue (used with the keyboard-free one-click buttons; screenshots)."""
 
 from __future__ import annotations
