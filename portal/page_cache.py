@@ -231,16 +231,18 @@ def _etag(entry_key: str, version: int | None) -> str:
     return f'W/"{hashlib.sha256(f"{entry_key}:{version}".encode()).hexdigest()[:32]}"'
 
 
-def _asked_for(request: HttpRequest, etag: str) -> bool:
+def _asked_for(request: HttpRequest, etag: str, *, exists: bool = False) -> bool:
+    """Whether the visitor's If-None-Match names this page's ETag. ``*`` ("any version")
+    counts only for a page known to exist (``exists``): a made-up address has no version."""
     asked = parse_etags(request.headers.get("If-None-Match", ""))
-    return etag in asked or "*" in asked
+    return etag in asked or (exists and "*" in asked)
 
 
 def _served(request: HttpRequest, entry_key: str, entry: tuple) -> HttpResponse:
     """The kept page ``entry`` (or a 304 when the visitor has it already)."""
     version, status, content, headers = entry
     etag = _etag(entry_key, version)
-    if _asked_for(request, etag):
+    if _asked_for(request, etag, exists=True):
         return _public_headers(HttpResponseNotModified(), etag)
     response = HttpResponse(content, status=status)
     for name, value in headers:
