@@ -33,22 +33,30 @@ _YES_NO = {True: "yes", False: "no", None: ""}
 
 _DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+# A separator a spreadsheet may split on (comma, semicolon in some locales, tab), then a formula
+# character: "Dept;=cmd|' /C calc'!A0;x" opens as a formula in a ";" locale.
+_FORMULA_AFTER_SEPARATOR = re.compile(r"[,;\t]\s*[=+\-@]")
+
+
+def _dangerous(value: str) -> bool:
+    if not value or _PLAIN_NUMBER.match(value):
+        return False
+    return value.startswith(_DANGEROUS_START) or bool(_FORMULA_AFTER_SEPARATOR.search(value))
 
 
 def neutralise(value: str) -> str:
     """Make a cell inert in spreadsheets (OWASP CSV injection advice).
 
-    A cell starting with = + - @ tab or carriage return gets a leading apostrophe, except a
-    plain number such as -5 or 12.5, which no spreadsheet treats as a formula.
+    A cell starting with = + - @ tab or carriage return, or in which a separator (, ; tab) is
+    followed by one of = + - @, gets a leading apostrophe, except a plain number such as -5 or
+    12.5, which no spreadsheet treats as a formula.
     """
-    if value and value.startswith(_DANGEROUS_START) and not _PLAIN_NUMBER.match(value):
-        return "'" + value
-    return value
+    return "'" + value if _dangerous(value) else value
 
 
 def unneutralise(value: str) -> str:
     """Undo neutralise() on import so an export → import round trip changes nothing."""
-    if len(value) > 1 and value[0] == "'" and value[1:].startswith(_DANGEROUS_START):
+    if len(value) > 1 and value[0] == "'" and _dangerous(value[1:]):
         return value[1:]
     return value
 

@@ -196,6 +196,22 @@ def test_only_the_apostrophe_the_export_added_is_taken_off(cell, imported):
     assert csv_columns.unneutralise(cell) == imported
 
 
-@pytest.mark.parametrize("typed", ["=1+1", "=", "-x", "@SUM", "+44", "\tx", "plain", "-5", "12.5"])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "=1+1",
+        "=",
+        "-x",
+        "@SUM",
+        "+44",
+        "\tx",
+        "plain",
+        "-5",
+        "12.5",
+        "Dept;=cmd|' /C calc'!A0;x",
+        "a, -b",
+        "'Dept;=x",  # an apostrophe someone typed before such a cell stays too
+    ],
+)
 def test_neutralised_cells_come_back_as_typed(typed):
     assert csv_columns.unneutralise(csv_columns.neutralise(typed)) == typed

@@ -130,11 +130,24 @@ def test_status_parameter_lets_staff_include_drafts(exporter):
         ("-5", "-5"),
         ("12.5", "12.5"),
         ("Ordinary text", "Ordinary text"),
+        # A separator then a formula character: a ";" or "," locale splits the cell there.
+        ("Dept;=cmd|' /C calc'!A0;x", "'Dept;=cmd|' /C calc'!A0;x"),
+        ("Dept,=1+1", "'Dept,=1+1"),
+        ("a\t@SUM(A1)", "'a\t@SUM(A1)"),
+        ("x; +44 20", "'x; +44 20"),
+        ("full-time; part-time", "full-time; part-time"),
+        ("A-level, or equivalent", "A-level, or equivalent"),
         ("", ""),
     ],
 )
 def test_formula_injection_is_neutralised(value, expected):
     assert neutralise(value) == expected
+
+
+def test_a_formula_after_a_separator_comes_out_inert_in_the_file(exporter):
+    make_programme(title="Dept;=cmd|' /C calc'!A0;x")
+    (row,) = read_export(exporter.get(EXPORT_URL))
+    assert row["title"] == "'Dept;=cmd|' /C calc'!A0;x"
 
 
 def test_hostile_titles_come_out_inert_in_the_file(exporter):
