@@ -17,8 +17,9 @@ def robots_txt(request):
     body = render_to_string(
         "robots.txt",
         {
+            # Never the admin's address: it is linked from nowhere, and a moved admin
+            # (DJANGO_ADMIN_URL) is only worth moving while nobody is told where it went.
             "disallow": [
-                f"/{settings.ADMIN_URL}",
                 "/staff/",
                 reverse("compare"),
                 "/shortlist/",

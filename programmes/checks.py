@@ -21,3 +21,18 @@ def source_fetch_allow_list(app_configs=None, **kwargs):  # noqa: ARG001 - a che
             id="programmes.W001",
         )
     ]
+
+
+@register(Tags.security, deploy=True)
+def forwarded_allow_ips(app_configs=None, **kwargs):  # noqa: ARG001 - a check's signature
+    """FORWARDED_ALLOW_IPS="*" believes X-Forwarded-For and -Proto from any peer."""
+    if "*" not in settings.FORWARDED_ALLOW_IPS:
+        return []
+    return [
+        Warning(
+            'FORWARDED_ALLOW_IPS is "*": any client can claim any address (X-Forwarded-For, '
+            "which the correction form's rate limit keys on) and HTTPS (X-Forwarded-Proto).",
+            hint="Set it to the load balancer's addresses or network, e.g. 10.0.0.0/16.",
+            id="programmes.W002",
+        )
+    ]

@@ -7,10 +7,9 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.validators import slug_re
-from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -588,7 +587,8 @@ def guide_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def export_programmes(request: HttpRequest) -> HttpResponse:
     """Staff-only streaming CSV of the catalogue, filtered by the same parameters as the list."""
     if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
+        # Not a redirect to the login page: that would say where a moved admin lives.
+        raise Http404("No page at this address.")
     if not request.user.has_perm("programmes.export_programme"):
         raise PermissionDenied("You do not have permission to export the catalogue.")
     filterset = ProgrammeFilter(request.GET or None, queryset=Programme.objects.all())

@@ -16,10 +16,16 @@ from tests.factories import EXPORT_URL, make_programme, make_topic, make_univers
 pytestmark = pytest.mark.django_db
 
 
-def test_anonymous_users_go_to_the_login_page(client):
+def test_an_anonymous_export_request_is_not_found_and_does_not_point_to_the_admin(client):
     response = client.get(EXPORT_URL + "?nation=wales")
-    assert response.status_code == 302
-    assert response["Location"].startswith("/admin/login/?next=")
+    assert response.status_code == 404
+    assert "Location" not in response
+    assert "/admin/" not in response.content.decode()
+
+
+def test_a_signed_in_visitor_who_is_not_staff_gets_403(client):
+    client.force_login(User.objects.create_user("visitor", password="pw"))
+    assert client.get(EXPORT_URL).status_code == 403
 
 
 def test_staff_without_the_permission_get_403(client):

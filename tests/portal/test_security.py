@@ -319,7 +319,7 @@ def test_forwarded_proto_from_the_trusted_proxy_counts_as_https(tmp_path):
 
 
 @pytest.mark.slow
-def test_admin_prefix_is_configurable_and_kept_out_of_search_engines():
+def test_admin_prefix_is_configurable_and_not_named_in_robots_txt():
     code = (
         "import django; django.setup(); from django.urls import reverse; "
         "from django.test import Client; print(reverse('admin:index')); "
@@ -328,7 +328,9 @@ def test_admin_prefix_is_configurable_and_kept_out_of_search_engines():
     result = run_python(code, {"DJANGO_DEBUG": "1", "DJANGO_ADMIN_URL": "editors/desk/"})
     assert result.returncode == 0, result.stderr
     assert "/editors/desk/" in result.stdout.splitlines()
-    assert "Disallow: /editors/desk/" in result.stdout
+    robots = result.stdout.split("\n", 1)[1]
+    assert "editors" not in robots and "admin" not in robots  # a moved admin stays unnamed
+    assert "Disallow: /staff/" in robots
 
 
 @pytest.mark.slow
@@ -409,3 +411,17 @@ def test_hashed_static_files_are_compressed_and_cached_forever(settings, tmp_pat
     assert response["Content-Encoding"] == "br"
     cache_control = response["Cache-Control"]
     assert "immutable" in cache_control and "max-age=315360000" in cache_control
+
+
+def test_robots_txt_does_not_name_the_admin(client):
+    body = client.get("/robots.txt").content.decode()
+    assert "/admin" not in body
+    assert "Disallow: /staff/" in body
+
+
+@pytest.mark.parametrize("allowed,warned", [(["*"], True), (["10.0.0.0/16"], False)])
+def test_check_deploy_warns_when_every_peer_may_claim_an_address(settings, allowed, warned):
+    from programmes.checks import forwarded_allow_ips
+
+    settings.FORWARDED_ALLOW_IPS = allowed
+    assert [w.id for w in forwarded_allow_ips()] == (["programmes.W002"] if warned else [])
