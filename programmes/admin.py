@@ -19,10 +19,12 @@ from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectM
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import BooleanField, Case, Count, Q, Value, When
+from django.http import HttpResponseBadRequest
 from django.urls import path, reverse
 from django.utils import timezone
 
 from . import admin_import, exports, fees, search, selectors
+from .admin_site import bad_date_hierarchy, object_pk
 from .cache import invalidate
 from .forms import GuideAdminForm, InRangeModelMultipleChoiceField, ProgrammeAdminForm, fits_field
 from .models import Guide, Mode, Programme, SearchSynonym, Status, Topic, University
@@ -413,9 +415,8 @@ class ProgrammeAdmin(EditorialAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         # Open suggestions and the latest read of each page (programmes/sources/admin.py).
         extra_context = extra_context or {}
-        programme = (
-            Programme.objects.filter(pk=object_id).first() if str(object_id).isdigit() else None
-        )
+        pk = object_pk(object_id)
+        programme = Programme.objects.filter(pk=pk).first() if pk is not None else None
         if programme is not None and request.user.has_perm("programmes.view_suggestion"):
             panel = admin_sources.programme_panel(programme)
             panel["can_decide"] = admin_sources._can_decide(request)
@@ -496,6 +497,13 @@ class GuideAdmin(EditorialAdmin):
     readonly_fields = ["reading_minutes", "created", "updated"]
     date_hierarchy = "published_at"
     actions = ["publish", "unpublish", "archive", "delete_selected"]
+
+    def changelist_view(self, request, extra_context=None):
+        problem = bad_date_hierarchy(request, "published_at")
+        if problem:
+            return HttpResponseBadRequest(f"Not a date to list guides by: {problem}.")
+        return super().changelist_view(request, extra_context)
+
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "author"]}),
         ("Body", {"fields": ["body", "reading_minutes"]}),

@@ -24,6 +24,30 @@ QUEUE_SIZE = 10
 RECENT_SIZE = 10
 
 
+def object_pk(value: object) -> int | None:
+    """An object id from a URL: ASCII digits only ("²".isdigit() is true, int("²") fails)."""
+    text = str(value)
+    if text.isascii() and text.isdigit() and len(text) <= 18:
+        return int(text)
+    return None
+
+
+DATE_PARTS = {"year": (1, 9999), "month": (1, 12), "day": (1, 31)}
+
+
+def bad_date_hierarchy(request, field: str) -> str | None:
+    """Why the date hierarchy's parameters cannot be a date (Django's own code overflows on a
+    year such as 99999999999 and answers 500), or None when they can."""
+    for part, (low, high) in DATE_PARTS.items():
+        raw = request.GET.get(f"{field}__{part}")
+        if raw is None:
+            continue
+        number = object_pk(raw)
+        if number is None or not low <= number <= high:
+            return f"{part} {raw[:20]!r} is not a {part} of a date"
+    return None
+
+
 class PortalAdminSite(admin.AdminSite):
     site_header = "AI Health Masters UK: editors"
     site_title = "AI Health Masters UK admin"

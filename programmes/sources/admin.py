@@ -16,7 +16,7 @@ from contextlib import suppress
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from portal.redirects import safe_next
+from programmes.admin_site import object_pk
 from programmes.fees import money
 from programmes.models import (
     FeePeriod,
@@ -306,9 +307,12 @@ class SuggestionAdmin(admin.ModelAdmin):
     # ----- the review page (the change view, read-only) -----
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
+        pk = object_pk(object_id)
+        if pk is None:
+            raise Http404("No suggestion at this address.")
         suggestion = get_object_or_404(
             Suggestion.objects.select_related("programme__university", "read__page", "decided_by"),
-            pk=object_id,
+            pk=pk,
         )
         if not self.has_view_or_change_permission(request, suggestion):
             raise PermissionDenied
