@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.urls import reverse
@@ -52,6 +52,27 @@ def validate_half_step(value) -> None:
             params={"value": value},
             code="ielts_step",
         )
+
+
+# Links the site shows: http and https only (Django's URLField also takes ftp; a CSV import or
+# a shell session could otherwise store javascript: or data: URLs that pages then link).
+validate_http_url = URLValidator(
+    schemes=["http", "https"], message="Enter a web address starting with http:// or https://."
+)
+
+
+def validate_source_urls(value: str) -> None:
+    """One http(s) URL per line (``Programme.source_urls``)."""
+    lines = [line.strip() for line in (value or "").splitlines() if line.strip()]
+    for number, line in enumerate(lines, start=1):
+        try:
+            validate_http_url(line)
+        except ValidationError:
+            raise ValidationError(
+                "Line %(number)s is not a web address starting with http:// or https://: %(line)s",
+                params={"number": number, "line": repr(line[:80])},
+                code="source_url",
+            ) from None
 
 
 def month_bit(month: int) -> int:
@@ -103,7 +124,9 @@ class University(TimeStamped):
     slug = models.SlugField(max_length=200, unique=True, help_text="Used in URLs; lower case.")
     city = models.CharField(max_length=100)
     nation = models.CharField(max_length=20, choices=Nation.choices)
-    website = models.URLField(blank=True, help_text="The university's home page.")
+    website = models.URLField(
+        blank=True, validators=[validate_http_url], help_text="The university's home page."
+    )
     description = models.TextField(
         blank=True, help_text="One or two plain sentences shown on the university page."
     )
@@ -376,11 +399,13 @@ class Programme(TimeStamped):
         "official course URL",
         max_length=500,
         blank=True,
+        validators=[validate_http_url],
         help_text="The university's own course page.",
     )
     source_urls = models.TextField(
         "source URLs",
         blank=True,
+        validators=[validate_source_urls],
         help_text="Where the facts were read, one URL per line.",
     )
     source_refers_to = models.CharField(
@@ -817,7 +842,7 @@ class Suggestion(models.Model):
     period = models.CharField(max_length=12, blank=True, choices=FeePeriod.choices)
     year = models.CharField("academic year", max_length=20, blank=True)
     quote = models.TextField(help_text="The words on the page (or the visitor's note).")
-    source_url = models.URLField("page", max_length=500, blank=True)
+    source_url = models.URLField("page", max_length=500, blank=True, validators=[validate_http_url])
     read = models.ForeignKey(
         PageRead, on_delete=models.SET_NULL, null=True, blank=True, related_name="suggestions"
     )
