@@ -61,14 +61,37 @@ def _sanitise(html: str) -> str:
     )
 
 
-def render(body: str) -> Rendered:
-    converter = md.Markdown(
+_TOP_HEADING = re.compile(r"<h1[\s>]")
+
+
+def _converter(baselevel: int) -> md.Markdown:
+    return md.Markdown(
         extensions=["toc", "tables", "sane_lists", "fenced_code"],
-        extension_configs={"toc": {"toc_depth": "2-3", "permalink": False, "slugify": _heading_id}},
+        extension_configs={
+            "toc": {
+                "toc_depth": "2-3",
+                "permalink": False,
+                "slugify": _heading_id,
+                "baselevel": baselevel,
+            }
+        },
         output_format="html",
     )
+
+
+def render(body: str) -> Rendered:
+    """Sanitised HTML, the table of contents and reading time of a guide's Markdown.
+
+    The page's title is its only h1, so an editor's ``#`` headings are shifted down one level
+    (``#`` becomes h2, ``##`` h3...) and kept, in the table of contents too. A body whose
+    top headings are ``##`` is left as it is, so headings never skip a level.
+    """
+    converter = _converter(1)
     # Markdown passes raw HTML through; the sanitiser below removes what is not allowed.
     html = converter.convert(body or "")
+    if _TOP_HEADING.search(html):
+        converter = _converter(2)
+        html = converter.convert(body or "")
     toc_tokens = getattr(converter, "toc_tokens", [])
     headings = sum(1 + len(t.get("children", [])) for t in toc_tokens)
     toc = getattr(converter, "toc", "") if len(toc_tokens) >= TOC_MIN_HEADINGS else ""

@@ -569,8 +569,9 @@ class Guide(TimeStamped):
         max_length=300, help_text="One or two sentences shown in lists, feeds and search results."
     )
     body = models.TextField(
-        help_text="Markdown. ## and ### headings build the table of contents. Raw HTML, scripts "
-        "and styles are removed when the guide is shown."
+        help_text="Markdown. The title above is the page's top heading, so # headings are shown "
+        "one level down (# as a section, ## as a subsection); the top two levels build the "
+        "table of contents. Raw HTML, scripts and styles are removed when the guide is shown."
     )
     # Rendered once when an editor saves (see Guide.render_body); never per request. The hash
     # says which Markdown it was rendered from: any other path that changes ``body`` (shell,

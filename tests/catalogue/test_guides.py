@@ -186,3 +186,22 @@ def test_guide_pages_query_counts_are_fixed(client, django_assert_max_num_querie
         client.get("/guides/g/")
     with django_assert_max_num_queries(4):  # guides, their topics, the topic menu
         client.get("/guides/")
+
+
+def test_an_editors_top_heading_is_kept_one_level_down_and_in_the_contents(client):
+    guide = make_guide(
+        title="Funding your master's",
+        body="# Loans\n\nText.\n\n## England\n\nMore.\n\n# Scholarships\n\nText.\n\n# Bursaries\n",
+    )
+    page = client.get(guide.get_absolute_url()).content.decode()
+    assert page.count("<h1") == 1  # the guide's title only
+    assert '<h2 id="section-loans">Loans</h2>' in page
+    assert '<h3 id="section-england">England</h3>' in page
+    assert 'href="#section-scholarships"' in page  # in the table of contents
+
+
+def test_a_guide_whose_top_headings_are_sections_is_left_as_written(client):
+    guide = make_guide(body="## Costs\n\nText.\n\n### Fees\n\nMore.\n")
+    page = client.get(guide.get_absolute_url()).content.decode()
+    assert '<h2 id="section-costs">Costs</h2>' in page
+    assert '<h3 id="section-fees">Fees</h3>' in page
