@@ -38,7 +38,12 @@ def get(session) -> list[int]:
 
 
 def save(session, ids: list[int]) -> None:
-    session[SESSION_KEY] = ids[:MAX_SHORTLIST]
+    """Keep ``ids``. An empty shortlist leaves nothing in the session, so a visitor who never
+    chose anything costs no session row (the middleware stores only non-empty sessions)."""
+    if ids:
+        session[SESSION_KEY] = ids[:MAX_SHORTLIST]
+    elif SESSION_KEY in session:
+        del session[SESSION_KEY]
 
 
 def add(session, programme_id: int) -> str:
@@ -61,7 +66,7 @@ def remove(session, programme_id: int) -> bool:
 
 
 def clear(session) -> None:
-    session[SESSION_KEY] = []
+    save(session, [])
 
 
 def compare_url(ids: list[int]) -> str:
