@@ -45,6 +45,7 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.http.request import split_domain_port
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import parse_etags
@@ -218,13 +219,24 @@ def _page_key(request: HttpRequest, state: Sequence) -> str | None:
         return None
     parts = (
         request.scheme,
-        request.get_host(),
+        canonical_host(request),
         timezone.localdate().isoformat(),
         request.path,
         tuple(state),
     )
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:24]
     return f"catalogue:{release_id()}:page:{digest}"
+
+
+def canonical_host(request: HttpRequest) -> str:
+    """The site a page belongs to, spelled one way: DJANGO_SITE_URL when set (pages then link
+    to it whatever host was asked for), else the host in lower case without a trailing dot or
+    the scheme's default port. "LOCALHOST", "localhost." and "localhost:80" are one page."""
+    if settings.SITE_URL:
+        return settings.SITE_URL
+    domain, port = split_domain_port(request.get_host())
+    default = "443" if request.is_secure() else "80"
+    return domain if port in ("", default) else f"{domain}:{port}"
 
 
 def _etag(entry_key: str, version: int | None) -> str:

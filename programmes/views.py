@@ -510,7 +510,7 @@ def _compare_page(request: HttpRequest, valid: compare_module.Selection) -> Http
         "dropped": dropped,
         "fee_basis": fees.BASIS_EXPLAINED,
         "crumbs": [("Programmes", reverse("programme_list")), ("Compare", None)],
-        "share_url": request.build_absolute_uri(shortlist.compare_url(ids)),
+        "share_url": seo.absolute_url(request, shortlist.compare_url(ids)),
         "here": shortlist.compare_url(ids),
         "remove_urls": [shortlist.compare_url([q for q in ids if q != p]) for p in ids],
     }

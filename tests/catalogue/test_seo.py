@@ -86,8 +86,9 @@ def test_robots_txt_keeps_crawlers_out_of_private_paths_and_names_the_sitemap(cl
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/plain")
     lines = response.text.splitlines()
-    for path in ("/admin/", "/staff/", "/compare/", "/shortlist/"):
+    for path in ("/staff/", "/compare/", "/shortlist/"):
         assert f"Disallow: {path}" in lines
+    assert not any("admin" in line for line in lines)  # linked from nowhere; never disclosed
     assert "Sitemap: http://testserver/sitemap.xml" in lines
 
 
