@@ -30,12 +30,39 @@ def _trusted(address: str, allowed: list[str]) -> bool:
     return False
 
 
+def without_port(address: str) -> str:
+    """An address as a proxy may write it, without its port: "203.0.113.5:1234" and
+    "[2001:db8::1]:443" are the addresses "203.0.113.5" and "2001:db8::1"."""
+    address = address.strip()
+    if address.startswith("["):
+        return address[1:].split("]", 1)[0]
+    if address.count(":") == 1:  # IPv4 with a port; bare IPv6 has several colons
+        return address.split(":", 1)[0]
+    return address
+
+
+def rate_limit_key(request) -> str:
+    """Who a rate limit counts: the client's IPv4 address, or its IPv6 /64 (one household or
+    machine is given a whole /64, so each of its addresses must not get a bucket of its own)."""
+    address = client_ip(request) or ""
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return "unknown"
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
+
+
 def client_ip(request) -> str | None:
     peer = request.META.get("REMOTE_ADDR")
+    peer = without_port(peer) if peer else peer
     allowed = settings.FORWARDED_ALLOW_IPS
     if not peer or not _trusted(peer, allowed):
         return peer
-    hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    hops = [without_port(h) for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
     hops = [h for h in hops if h]
     for hop in reversed(hops):
         if not _trusted(hop, allowed):

@@ -8,19 +8,23 @@ nothing is stored), and a per-address rate limit kept in the shared cache. A rep
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import logging
+from pathlib import Path
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.filebased import FileBasedCache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
-from portal.proxy import client_ip
+from portal.proxy import rate_limit_key
 from programmes import selectors
 from programmes.models import Suggestion, SuggestionField, SuggestionOrigin
 
@@ -82,20 +86,45 @@ class CorrectionForm(forms.Form):
 
 
 def _rate_key(request) -> str:
-    return f"corrections:address:{client_ip(request) or 'unknown'}"
+    return f"corrections:address:{rate_limit_key(request)}"
 
 
 def _over_limit(request) -> bool:
-    """Counts this attempt; True when the address sent too many reports this hour."""
+    """Counts this attempt; True when the address (an IPv6 /64) sent too many reports this
+    hour. The count is atomic: Redis's INCR, or a file lock around the file cache's read and
+    write (its add and incr alone let two requests both take the last place)."""
     limit = int(settings.CORRECTION_REPORTS_PER_HOUR)
     key = _rate_key(request)
     try:
-        if cache.add(key, 1, timeout=3600):
-            return False
-        return cache.incr(key) > limit
+        with _counting_lock():
+            if cache.add(key, 1, timeout=3600):
+                return limit < 1
+            try:
+                return cache.incr(key) > limit
+            except ValueError:  # expired between the two calls: this is the first again
+                cache.add(key, 1, timeout=3600)
+                return limit < 1
     except Exception as exc:  # no cache: take the report rather than refuse everyone
         logger.warning("correction rate limit unavailable: %s", exc)
         return False
+
+
+@contextlib.contextmanager
+def _counting_lock():
+    """Serialise counting on a cache whose add/incr are not atomic (the file cache); other
+    backends (Redis, local memory) count atomically themselves."""
+    backend = caches["default"]
+    if not isinstance(backend, FileBasedCache):
+        yield
+        return
+    directory = Path(backend._dir)
+    directory.mkdir(parents=True, exist_ok=True)
+    with open(directory / "corrections-rate.lock", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 THANKS = (
