@@ -9,3 +9,10 @@ from django.contrib.admin.apps import AdminConfig
 
 class PortalAdminConfig(AdminConfig):
     default_site = "programmes.admin_site.PortalAdminSite"
+
+    def ready(self) -> None:
+        super().ready()
+        from .login_lockout import connect
+
+        # Signals: every sign-in path (the admin's form, a test client, an API later) counts.
+        connect()

@@ -186,6 +186,8 @@ if not ADMIN_URL.endswith("/") or ADMIN_URL.startswith("/") or ADMIN_URL == "/":
 SITE_URL = os.environ.get("DJANGO_SITE_URL", "").strip().rstrip("/")
 
 AUTHENTICATION_BACKENDS = [
+    # Refuses a username with too many failures from any addresses (portal/login_lockout.py).
+    "portal.login_lockout.UsernameLockoutBackend",
     # Refuses to authenticate a locked-out username + address before the password is checked.
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -303,6 +305,9 @@ CONTENT_SECURITY_POLICY = {
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Failures for one username from any addresses before it is locked for the same cool-off
+# (portal/login_lockout.py): guessing one editor's password from many addresses.
+LOGIN_USERNAME_FAILURE_LIMIT = env_int("LOGIN_USERNAME_FAILURE_LIMIT", 20)
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "portal.proxy.client_ip"
 # Proxies whose X-Forwarded-For is believed: the same list gunicorn trusts.

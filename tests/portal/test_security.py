@@ -425,3 +425,38 @@ def test_check_deploy_warns_when_every_peer_may_claim_an_address(settings, allow
 
     settings.FORWARDED_ALLOW_IPS = allowed
     assert [w.id for w in forwarded_allow_ips()] == (["programmes.W002"] if warned else [])
+
+
+def test_failures_for_one_username_from_many_addresses_lock_it_everywhere(client, settings):
+    settings.LOGIN_USERNAME_FAILURE_LIMIT = 6
+    User.objects.create_superuser("editor", "editor@example.org", "right-password-1")
+    for n in range(6):  # one failure each from six addresses: axes alone never locks
+        assert login(client, "editor", "wrong", f"198.51.100.{n + 1}").status_code == 200
+    refused = login(client, "editor", "right-password-1", "203.0.113.50")
+    assert refused.status_code == 200  # the sign-in form again, not the admin
+    assert "_auth_user_id" not in client.session
+    # Other editors are not affected.
+    User.objects.create_superuser("other", "other@example.org", "right-password-2")
+    assert login(client, "other", "right-password-2", "203.0.113.50").status_code == 302
+
+
+def test_the_username_lock_ends_after_the_cool_off(client, settings):
+    from django.core.cache import cache
+
+    settings.LOGIN_USERNAME_FAILURE_LIMIT = 3
+    User.objects.create_superuser("editor", "editor@example.org", "right-password-1")
+    for n in range(3):
+        login(client, "editor", "wrong", f"198.51.100.{n + 1}")
+    assert login(client, "editor", "right-password-1", "203.0.113.50").status_code == 200
+    cache.clear()  # what the cool-off's expiry does
+    assert login(client, "editor", "right-password-1", "203.0.113.50").status_code == 302
+
+
+def test_a_successful_sign_in_clears_the_username_count(client, settings):
+    from portal.login_lockout import failures
+
+    User.objects.create_superuser("editor", "editor@example.org", "right-password-1")
+    login(client, "editor", "wrong", "198.51.100.1")
+    assert failures("editor") == 1
+    assert login(client, "editor", "right-password-1", "198.51.100.2").status_code == 302
+    assert failures("editor") == 0
