@@ -34,7 +34,7 @@ writes with ``bulk_create``/``bulk_update`` (seed_synthetic, the admin's bulk ac
 
 from .catalogue import rank_search, search_programmes
 from .expressions import SearchMatch, SearchScore, matching_ids
-from .index import connect_indexing, index_programmes, rebuild_index
+from .index import connect_indexing, index_programmes, indexing_deferred, rebuild_index
 from .query import SearchQuery, Synonyms, load_synonyms, parse, split_terms, synonyms, text_matches
 from .suggest import suggest
 from .text import MAX_QUERY_TERMS, STOP_WORDS, fold, key_words, words
@@ -49,6 +49,7 @@ __all__ = [
     "connect_indexing",
     "fold",
     "index_programmes",
+    "indexing_deferred",
     "key_words",
     "load_synonyms",
     "matching_ids",
