@@ -193,7 +193,7 @@ CHANGES = [
         [
             (
                 "portal/page_cache.py",
-                "        request.scheme,\n        request.get_host(),\n",
+                "        request.scheme,\n        canonical_host(request),\n",
                 "",
             )
         ],
