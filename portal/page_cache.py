@@ -371,7 +371,10 @@ def _store(request: HttpRequest, entry_key: str | None, response: HttpResponse) 
     headers = [(name, response[name]) for name in _KEPT_HEADERS if name in response]
     _set(request, entry_key, (version, response.status_code, response.content, headers))
     down = getattr(request, _DOWN, False)
-    return _public_headers(response, None if down else _etag(entry_key, version))
+    etag = None if down else _etag(entry_key, version)
+    if etag is not None and response.status_code == 200 and _asked_for(request, etag, exists=True):
+        return _public_headers(HttpResponseNotModified(), etag)  # ``*``: the page exists now
+    return _public_headers(response, etag)
 
 
 # ----- the decorator views use -------------------------------------------------------------

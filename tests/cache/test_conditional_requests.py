@@ -14,10 +14,17 @@ def test_any_version_of_a_page_that_does_not_exist_is_a_404_not_a_304(client):
     assert response.status_code == 404
 
 
-def test_any_version_of_a_list_nobody_asked_for_yet_is_rendered_not_assumed(client):
+def test_any_version_of_a_list_nobody_asked_for_yet_is_rendered_then_not_modified(client):
     make_programme(title="Clinical AI")
     response = client.get("/programmes/?nation=wales", headers={"If-None-Match": "*"})
+    assert response.status_code == 304  # it exists: rendered and kept, not assumed
+
+
+def test_any_version_of_a_list_with_errors_is_rendered_with_them(client):
+    make_programme(title="Clinical AI")
+    response = client.get("/programmes/?nation=nowhere", headers={"If-None-Match": "*"})
     assert response.status_code == 200
+    assert "nowhere" in response.text
 
 
 def test_any_version_of_a_kept_page_is_not_modified(client):
