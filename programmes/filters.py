@@ -14,12 +14,13 @@ from urllib.parse import urlencode
 
 import django_filters
 from django import forms
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, When
 
 from . import search
 from .models import (
     IELTS_STEPS,
     MONTHS,
+    RECORDED,
     Award,
     Mode,
     Nation,
@@ -63,6 +64,34 @@ SORTS = {
 DEFAULT_SORT = "title"
 FEE_SORTS = {"fee_home", "-fee_home", "fee_international"}
 SEARCH_SORT = "relevance"
+
+
+@dataclass(frozen=True)
+class FactFilter:
+    """A filter on a fact some programmes do not record yet. Such programmes are never dropped
+    silently: they follow the matches (``unrecorded`` = 1 on the list's rows), and the page
+    says how many there are, unless the student asks to leave them out (``unrecorded=hide``)."""
+
+    noun: str  # "IELTS score": "N programmes whose IELTS score is not recorded yet"
+    fact: str  # the key of its rule in models.RECORDED
+
+    @property
+    def recorded(self) -> Q:
+        return RECORDED[self.fact]
+
+
+FACT_FILTERS: dict[str, FactFilter] = {
+    "mode": FactFilter("study modes", "modes"),
+    "max_fee_home": FactFilter("home fee for the whole course", "fee_home_course"),
+    "max_fee_international": FactFilter(
+        "international fee for the whole course", "fee_international_course"
+    ),
+    "max_duration": FactFilter("full-time duration", "duration_full_time_months"),
+    "placement": FactFilter("placement", "placement"),
+    "max_ielts": FactFilter("IELTS score", "ielts_overall"),
+    "start_month": FactFilter("start months", "start_months"),
+}
+HIDE_UNRECORDED = "hide"
 
 
 class SearchTermsFilter(django_filters.CharFilter):
@@ -165,7 +194,7 @@ class ProgrammeFilter(django_filters.FilterSet):
     # Fee limits compare the whole full-time course (fee_*_course), never a per-year figure.
     max_fee_home = IntegerFilter(
         field_name="fee_home_course",
-        lookup_expr="lte",
+        method="filter_at_most",
         label="Maximum home fee (£)",
         min_value=0,
         max_value=MAX_FEE,
@@ -173,7 +202,7 @@ class ProgrammeFilter(django_filters.FilterSet):
     )
     max_fee_international = IntegerFilter(
         field_name="fee_international_course",
-        lookup_expr="lte",
+        method="filter_at_most",
         label="Maximum international fee (£)",
         min_value=0,
         max_value=MAX_FEE,
@@ -181,7 +210,7 @@ class ProgrammeFilter(django_filters.FilterSet):
     )
     max_duration = IntegerFilter(
         field_name="duration_full_time_months",
-        lookup_expr="lte",
+        method="filter_at_most",
         label="Maximum full-time duration (months)",
         min_value=1,
         max_value=60,
@@ -198,13 +227,18 @@ class ProgrammeFilter(django_filters.FilterSet):
         label="IELTS overall at most",
         method="filter_max_ielts",
         empty_label="Any score",
-        help_text="Programmes whose IELTS score is not recorded yet are left out.",
     )
     start_month = django_filters.ChoiceFilter(
         choices=[(str(number), name) for number, name in MONTHS],
         label="Starts in",
         method="filter_start_month",
         empty_label="Any month",
+    )
+    unrecorded = django_filters.ChoiceFilter(
+        choices=[(HIDE_UNRECORDED, "Leave them out")],
+        label="Programmes that do not record a fact you filter on",
+        method="filter_nothing",
+        empty_label="Show them after the matches",
     )
     sort = django_filters.ChoiceFilter(
         choices=[(key, label) for key, (label, _) in SORTS.items()],
@@ -247,21 +281,68 @@ class ProgrammeFilter(django_filters.FilterSet):
         )
         return queryset.filter(Exists(tagged))
 
+    def _matching(self, queryset, name: str, match: Q):
+        """``match``, or (unless the student hides them) the fact is not recorded."""
+        if self._hiding_unrecorded():
+            return queryset.filter(match)
+        return queryset.filter(match | ~FACT_FILTERS[name].recorded)
+
+    def _hiding_unrecorded(self) -> bool:
+        return getattr(self.form, "cleaned_data", {}).get("unrecorded") == HIDE_UNRECORDED
+
     def filter_mode(self, queryset, name, value):
-        return queryset.with_mode(value) if value else queryset
+        if not value:
+            return queryset
+        return self._matching(queryset, name, Q(**{Programme.MODE_FIELDS[value]: True}))
+
+    def filter_at_most(self, queryset, field_name, value):
+        if value is None:
+            return queryset
+        name = next(n for n in FACT_FILTERS if self.filters[n].field_name == field_name)
+        return self._matching(queryset, name, Q(**{f"{field_name}__lte": value}))
 
     def filter_placement(self, queryset, name, value):
-        return queryset.filter(placement=True) if value == "yes" else queryset
+        # "yes" is a recorded yes (or, in sight after the matches, not recorded): never a no.
+        return self._matching(queryset, name, Q(placement=True)) if value == "yes" else queryset
 
     def filter_start_month(self, queryset, name, value):
-        return queryset.starting_in(int(value)) if value else queryset
+        if not value:
+            return queryset
+        bit = 1 << (int(value) - 1)
+        queryset = queryset.alias(_start_bit=F("start_month_mask").bitand(bit))
+        return self._matching(queryset, name, Q(_start_bit=bit))
 
     def filter_max_ielts(self, queryset, name, value):
-        return queryset.filter(ielts_overall__lte=Decimal(value)) if value else queryset
+        if not value:
+            return queryset
+        return self._matching(queryset, name, Q(ielts_overall__lte=Decimal(value)))
 
-    def filter_sort(self, queryset, name, value):
-        # Ordering is applied by ordered_queryset() so every consumer sorts the same way.
-        return queryset
+    def filter_nothing(self, queryset, name, value):
+        return queryset  # read by the fact filters (unrecorded) and ordered_queryset (sort)
+
+    filter_sort = filter_nothing
+
+    def fact_filters(self) -> list[str]:
+        """The fact filters in use, in the FilterSet's order."""
+        if not self.is_bound:
+            return []
+        self.errors  # noqa: B018 - runs validation so cleaned_data exists
+        cleaned = self.form.cleaned_data
+        return [name for name in FACT_FILTERS if cleaned.get(name) not in (None, "", [])]
+
+    def unrecorded_condition(self) -> Q | None:
+        """Rows kept in sight although a filtered fact is not recorded, or None when no
+        such row can be in the list (no fact filter, or the student hides them)."""
+        names = self.fact_filters()
+        if not names or self._hiding_unrecorded():
+            return None
+        condition = Q()
+        for name in names:
+            condition |= ~FACT_FILTERS[name].recorded
+        return condition
+
+    def unrecorded_nouns(self) -> list[str]:
+        return [FACT_FILTERS[name].noun for name in self.fact_filters()]
 
     @property
     def fee_sorted(self) -> bool:
@@ -300,13 +381,21 @@ class ProgrammeFilter(django_filters.FilterSet):
             qs = search.rank_search(self.queryset_without("q"), self.search_query)
         else:
             qs = self.qs
-        return qs.order_by(*SORTS[self.sort_key][1], "title", "pk")
+        unrecorded = self.unrecorded_condition()
+        if unrecorded is None:
+            return qs.order_by(*SORTS[self.sort_key][1], "title", "pk")
+        # The matches first, then the programmes that do not record a filtered fact.
+        flag = Case(When(unrecorded, then=Value(1)), default=Value(0), output_field=IntegerField())
+        return qs.annotate(unrecorded=flag).order_by(
+            "unrecorded", *SORTS[self.sort_key][1], "title", "pk"
+        )
 
     def active_filter_count(self) -> int:
         if not self.is_bound:
             return 0
         cleaned = getattr(self.form, "cleaned_data", {})
-        return sum(1 for k, v in cleaned.items() if k != "sort" and v not in (None, "", []))
+        ignored = ("sort", "unrecorded")
+        return sum(1 for k, v in cleaned.items() if k not in ignored and v not in (None, "", []))
 
     def selected(self, name: str) -> list[str]:
         """The valid values chosen for a multiple-choice filter (unknown slugs dropped)."""
@@ -411,14 +500,14 @@ class ProgrammeFilter(django_filters.FilterSet):
             shown=selected + top, total=len(options), query=urlencode(self.url_params())
         )
 
-    def queryset_without(self, facet: str):
-        """The filtered queryset ignoring one facet: the base for that facet's counts."""
+    def queryset_without(self, *facets: str):
+        """The filtered queryset ignoring some facets: the base for their counts."""
         qs = self.queryset.all()
         if not self.is_bound:
             return qs
         self.errors  # noqa: B018 - runs validation so cleaned_data exists
         for name, value in self.form.cleaned_data.items():
-            if name in (facet, "sort"):
+            if name in facets or name == "sort":
                 continue
             qs = self.filters[name].filter(qs, value)
         return qs

@@ -557,6 +557,24 @@ class Programme(TimeStamped):
         return True
 
 
+# What "recorded" means for each fact students filter on and editors complete: one rule,
+# used by the list's filters (which keep unrecorded programmes in sight), the completeness
+# table on /about/data/ and the admin's "missing" filter.
+RECORDED: dict[str, Q] = {
+    "fee_home": Q(fee_home__isnull=False),
+    "fee_international": Q(fee_international__isnull=False),
+    "fee_home_course": Q(fee_home_course__isnull=False),
+    "fee_international_course": Q(fee_international_course__isnull=False),
+    "ielts_overall": Q(ielts_overall__isnull=False),
+    "duration_full_time_months": Q(duration_full_time_months__isnull=False),
+    "duration_part_time_months": Q(duration_part_time_months__isnull=False),
+    "modes": Q(offers_full_time=True) | Q(offers_part_time=True) | Q(offers_online=True),
+    "start_months": Q(start_month_mask__gt=0),
+    "min_degree": ~Q(min_degree=""),
+    "placement": Q(placement__isnull=False),
+}
+
+
 class GuideQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Status.PUBLISHED, published_at__isnull=False)

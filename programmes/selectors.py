@@ -17,8 +17,8 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from . import search
-from .filters import ProgrammeFilter
-from .models import Guide, Programme, Status, Topic, University
+from .filters import FACT_FILTERS, ProgrammeFilter
+from .models import RECORDED, Guide, Programme, Status, Topic, University
 
 
 def programme_cards(queryset: QuerySet[Programme]) -> QuerySet[Programme]:
@@ -71,10 +71,16 @@ class _KnownPage(Sequence):
 class ProgrammeListing:
     """The filtered programme list as the list page shows it."""
 
-    count: int  # programmes matching every filter
+    count: int  # programmes matching every filter (with those kept in sight, see unrecorded)
     counts: dict[str, dict[str, int]]  # facet counts (each over every filter but its own)
     page: Page | None  # the cards of the page shown (the last one when asked past the end)
     params: list[tuple[str, str]]  # the validated state, canonical (FilterSet.url_params)
+    unrecorded: int = 0  # of ``count``, those kept in sight that do not record a filtered fact
+    unrecorded_nouns: tuple[str, ...] = ()  # the facts filtered on, as the page names them
+
+    @property
+    def matched(self) -> int:
+        return self.count - self.unrecorded
 
 
 def programme_listing(
@@ -86,9 +92,27 @@ def programme_listing(
     see ``programme_page``), whatever the page size or number. ``page=None`` reads no cards.
     """
     per_page = per_page or settings.PROGRAMMES_PER_PAGE
-    # Unordered: a count needs no sort (nor the search rank's join).
-    count = filterset.qs.count()
+    # Unordered: a count needs no sort (nor the search rank's join). With the count, how many
+    # programmes do not record each fact a filter asks about (over the list without its fact
+    # filters: the same rows when none is set, so one query then).
+    not_recorded = {name: Count("pk", filter=~fact.recorded) for name, fact in FACT_FILTERS.items()}
+    unrecorded_condition = filterset.unrecorded_condition()
+    if not filterset.fact_filters():
+        figures = filterset.qs.order_by().aggregate(n=Count("pk"), **not_recorded)
+        count, unrecorded = figures["n"], 0
+    else:
+        figures = (
+            filterset.queryset_without(*FACT_FILTERS)
+            .order_by()
+            .aggregate(n=Count("pk"), **not_recorded)
+        )
+        kept = {}
+        if unrecorded_condition is not None:
+            kept["unrecorded"] = Count("pk", filter=unrecorded_condition)
+        counted = filterset.qs.order_by().aggregate(n=Count("pk"), **kept)
+        count, unrecorded = counted["n"], counted.get("unrecorded", 0)
     counts = facet_counts(filterset=filterset)
+    counts["not_recorded"] = {name: figures[name] for name in FACT_FILTERS} | {"all": figures["n"]}
     shown = None
     if page is not None:
         number = min(max(page, 1), max(1, math.ceil(count / per_page)))
@@ -97,7 +121,14 @@ def programme_listing(
             queryset=filterset.ordered_queryset(), start=start, stop=start + per_page
         )
         shown = Paginator(_KnownPage(count, items), per_page).page(number)
-    return ProgrammeListing(count, counts, shown, filterset.url_params())
+    return ProgrammeListing(
+        count,
+        counts,
+        shown,
+        filterset.url_params(),
+        unrecorded,
+        tuple(filterset.unrecorded_nouns()) if unrecorded else (),
+    )
 
 
 def site_search(*, text: str, limit: int = 10, request=None) -> dict:
@@ -349,45 +380,41 @@ class Fact:
 _NO_MODES = Q(offers_full_time=False, offers_part_time=False, offers_online=False)
 
 COMPLETENESS_FACTS = [
-    Fact("fee_home", "Home fee", Q(fee_home__isnull=False)),
-    Fact("fee_international", "International fee", Q(fee_international__isnull=False)),
+    Fact("fee_home", "Home fee", RECORDED["fee_home"]),
+    Fact("fee_international", "International fee", RECORDED["fee_international"]),
     Fact(
         "fee_period",
         "What the fee covers (per year or whole course)",
         ~Q(fee_period=""),
-        Q(fee_home__isnull=False) | Q(fee_international__isnull=False),
+        RECORDED["fee_home"] | RECORDED["fee_international"],
         "with a fee recorded",
     ),
     Fact(
         "fee_home_course",
         "Home fee comparable for the whole full-time course",
-        Q(fee_home_course__isnull=False),
-        Q(fee_home__isnull=False),
+        RECORDED["fee_home_course"],
+        RECORDED["fee_home"],
         "with a home fee recorded",
     ),
-    Fact("ielts_overall", "IELTS overall score", Q(ielts_overall__isnull=False)),
+    Fact("ielts_overall", "IELTS overall score", RECORDED["ielts_overall"]),
     Fact(
         "duration_full_time_months",
         "Full-time duration",
-        Q(duration_full_time_months__isnull=False),
+        RECORDED["duration_full_time_months"],
         Q(offers_full_time=True) | _NO_MODES,
         "offering full-time study, or whose modes are not recorded",
     ),
     Fact(
         "duration_part_time_months",
         "Part-time duration",
-        Q(duration_part_time_months__isnull=False),
+        RECORDED["duration_part_time_months"],
         Q(offers_part_time=True) | _NO_MODES,
         "offering part-time study, or whose modes are not recorded",
     ),
-    Fact(
-        "modes",
-        "Study modes",
-        Q(offers_full_time=True) | Q(offers_part_time=True) | Q(offers_online=True),
-    ),
-    Fact("start_months", "Start months", Q(start_month_mask__gt=0)),
-    Fact("min_degree", "Minimum degree classification", ~Q(min_degree="")),
-    Fact("placement", "Placement or industry project (yes or no)", Q(placement__isnull=False)),
+    Fact("modes", "Study modes", RECORDED["modes"]),
+    Fact("start_months", "Start months", RECORDED["start_months"]),
+    Fact("min_degree", "Minimum degree classification", RECORDED["min_degree"]),
+    Fact("placement", "Placement or industry project (yes or no)", RECORDED["placement"]),
 ]
 FACTS_BY_KEY = {fact.key: fact for fact in COMPLETENESS_FACTS}
 

@@ -20,7 +20,7 @@ from portal.same_origin import require_same_origin
 
 from . import compare as compare_module
 from . import exports, fees, search, selectors, seo, shortlist
-from .filters import MAX_QUERY_LENGTH, ProgrammeFilter, filter_options
+from .filters import HIDE_UNRECORDED, MAX_QUERY_LENGTH, ProgrammeFilter, filter_options
 from .models import Guide, Nation, Programme, Status, Topic, University
 
 
@@ -101,6 +101,10 @@ def programme_list(request: HttpRequest, valid: ListInput) -> HttpResponse:
     if page.number > 1:
         shown["page"] = str(page.number)
     here = reverse("programme_list") + (f"?{shown.urlencode()}" if shown else "")
+    hiding, showing = query.copy(), query.copy()
+    hiding["unrecorded"] = HIDE_UNRECORDED
+    showing.pop("unrecorded", None)
+    cards = list(page.object_list)
     response = render(
         request,
         "programmes/programme_list.html",
@@ -116,6 +120,14 @@ def programme_list(request: HttpRequest, valid: ListInput) -> HttpResponse:
             "filter": filterset,
             "form": filterset.form,
             "page": page,
+            "matched": listing.matched,
+            "unrecorded": listing.unrecorded,
+            "unrecorded_nouns": listing.unrecorded_nouns,
+            "matched_cards": [card for card in cards if not getattr(card, "unrecorded", 0)],
+            "unrecorded_cards": [card for card in cards if getattr(card, "unrecorded", 0)],
+            "hiding_unrecorded": query.get("unrecorded") == HIDE_UNRECORDED,
+            "query_hiding_unrecorded": hiding.urlencode(),
+            "query_showing_unrecorded": showing.urlencode(),
             "page_range": page.paginator.get_elided_page_range(
                 page.number, on_each_side=2, on_ends=1
             ),

@@ -85,8 +85,17 @@ def _cold_cache(settings):
 
 
 def titles(response) -> list[str]:
-    """Programme titles listed on a page, in order."""
+    """Programme titles listed on a page, in order: on the list page, the matches (those that
+    do not record a filtered fact follow them, see ``unrecorded_titles``)."""
+    if "matched_cards" in response.context:
+        return [p.title for p in response.context["matched_cards"]]
     return [p.title for p in response.context["page"].object_list]
+
+
+def unrecorded_titles(response) -> list[str]:
+    """The list page's programmes kept in sight after the matches: a filtered fact of theirs is
+    not recorded yet."""
+    return [p.title for p in response.context["unrecorded_cards"]]
 
 
 @pytest.fixture

@@ -82,3 +82,20 @@ def field_group(field: forms.BoundField) -> SafeString:
         )
     parts.append(_widget(field, widget))
     return mark_safe("\n".join(parts))  # noqa: S308 - every part escaped above
+
+
+@register.simple_tag
+def not_recorded_count(counts: dict, name: str) -> SafeString:
+    """How many programmes the other filters leave do not record the fact ``name`` filters on:
+    shown under that filter so a choice never hides them unannounced."""
+    figures = counts.get("not_recorded") or {}
+    missing, total = figures.get(name, 0), figures.get("all", 0)
+    if not missing:
+        return mark_safe("")
+    return format_html(
+        '<p class="help not-recorded">Not recorded yet for {} of {} programme{}: they stay in '
+        "the list, after the matches.</p>",
+        missing,
+        total,
+        "" if total == 1 else "s",
+    )
