@@ -365,7 +365,15 @@ class ProgrammeAdmin(EditorialAdmin):
                   "description": "Enter fees exactly as the source states them. The whole-course "
                                  "figures are worked out from the fee period and the full-time "
                                  "duration, and are what students filter, sort and compare on."}),
-        ("Entry requirements", {"fields": ["min_degree", "ielts_overall"]}),
+        ("Entry requirements", {"fields": ["min_degree", ("ielts_overall", "ielts_min_component"),
+                                           ("for_computing_graduates", "for_health_professionals",
+                                            "for_any_degree"),
+                                           "entry_background", "work_experience"],
+                                "description": "Tick who the programme is for only as the "
+                                               "official page says; quote its words."}),
+        ("Dates", {"fields": [("next_intake_month", "next_intake_year"), "applications_open",
+                              ("deadline_home", "deadline_international")],
+                   "description": "For the next intake the official page describes."}),
         ("Description", {"fields": ["summary", "description"]}),
         ("Sources and verification", {
             "fields": ["official_url", "source_urls", "source_refers_to", "source_stale",

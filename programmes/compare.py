@@ -124,10 +124,14 @@ def build_rows(programmes: list[Programme]) -> list[Row]:
             "Minimum degree",
             [p.get_min_degree_display() if p.min_degree else None for p in ps],
         ),
+        row("IELTS", [p.ielts_text or None for p in ps]),
+        row("Who it is for", [", ".join(p.audiences) or None for p in ps]),
         row(
-            "IELTS overall",
-            [str(p.ielts_overall) if p.ielts_overall is not None else None for p in ps],
+            "Work experience required",
+            [{True: "Yes", False: "No"}.get(p.work_experience) for p in ps],
         ),
+        row("Next intake", [p.next_intake or None for p in ps]),
+        row("Application deadlines", [p.deadlines_text or None for p in ps]),
         row(
             "Placement or industry project",
             [{True: "Yes", False: "No"}.get(p.placement) for p in ps],

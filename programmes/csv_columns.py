@@ -201,11 +201,49 @@ def _as_lines(cell: str) -> dict:
     return {"source_urls": "\n".join(split(cell))}
 
 
-def _as_date(cell: str) -> dict:
-    try:
-        return {"last_verified": datetime.date.fromisoformat(cell) if cell else None}
-    except ValueError:
-        raise CellError(f"{cell[:40]!r} is not a date like 2026-09-30") from None
+def _as_date(field: str) -> Callable[[str], dict]:
+    def read(cell: str) -> dict:
+        try:
+            return {field: datetime.date.fromisoformat(cell) if cell else None}
+        except ValueError:
+            raise CellError(f"{cell[:40]!r} is not a date like 2026-09-30") from None
+
+    return read
+
+
+def _audience(*ticked: bool) -> str:
+    pairs = zip(Programme.AUDIENCE_FIELDS, ticked, strict=True)
+    return SEPARATOR.join(key for key, on in pairs if on)
+
+
+def _as_audience(cell: str) -> dict:
+    keys = [k.lower() for k in split(cell)]
+    bad = [k for k in keys if k not in Programme.AUDIENCE_FIELDS]
+    if bad:
+        allowed = ", ".join(Programme.AUDIENCE_FIELDS)
+        raise CellError(*(f"{k[:40]!r} is not one of {allowed}" for k in bad))
+    return {name: key in keys for key, name in Programme.AUDIENCE_FIELDS.items()}
+
+
+def _intake(year: int | None, month: int | None) -> str:
+    if year is None:
+        return ""
+    return f"{year}-{month:02d}" if month else str(year)
+
+
+_INTAKE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?$")
+
+
+def _as_intake(cell: str) -> dict:
+    if not cell:
+        return {"next_intake_year": None, "next_intake_month": None}
+    found = _INTAKE.match(cell)
+    if not found or not 1 <= int(found[2] or 1) <= 12:
+        raise CellError(f"{cell[:40]!r} is not a year and month like 2027-09 (or a year)")
+    return {
+        "next_intake_year": int(found[1]),
+        "next_intake_month": int(found[2]) if found[2] else None,
+    }
 
 
 # ----- the columns, in file order ----------------------------------------------------------
@@ -222,6 +260,10 @@ def _number_column(name: str, field: str) -> Column:
 
 def _yes_no_column(name: str, *, empty: bool | None) -> Column:
     return Column(name, (name,), _yes_no, fields=(name,), read=_as_yes_no(name, empty=empty))
+
+
+def _date_column(name: str) -> Column:
+    return Column(name, (name,), _date, fields=(name,), read=_as_date(name))
 
 
 COLUMNS: list[Column] = [
@@ -260,6 +302,32 @@ COLUMNS: list[Column] = [
         fields=("ielts_overall",),
         read=_as_decimal("ielts_overall"),
     ),
+    Column(
+        "ielts_min_component",
+        ("ielts_min_component",),
+        _text,
+        fields=("ielts_min_component",),
+        read=_as_decimal("ielts_min_component"),
+    ),
+    Column(
+        "who_it_is_for",
+        tuple(Programme.AUDIENCE_FIELDS.values()),
+        _audience,
+        fields=tuple(Programme.AUDIENCE_FIELDS.values()),
+        read=_as_audience,
+    ),
+    _text_column("who_it_is_for_in_the_sources_words", "entry_background"),
+    _yes_no_column("work_experience", empty=None),
+    Column(
+        "next_intake",
+        ("next_intake_year", "next_intake_month"),
+        _intake,
+        fields=("next_intake_year", "next_intake_month"),
+        read=_as_intake,
+    ),
+    _date_column("applications_open"),
+    _date_column("deadline_home"),
+    _date_column("deadline_international"),
     _yes_no_column("placement", empty=None),
     Column("topics", (TOPIC_SLUGS,), _sorted_slugs, free_text=True, fields=("topics",)),
     _text_column("summary"),
@@ -275,7 +343,7 @@ COLUMNS: list[Column] = [
     ),
     _text_column("source_refers_to"),
     _yes_no_column("source_stale", empty=False),
-    Column("last_verified", ("last_verified",), _date, fields=("last_verified",), read=_as_date),
+    _date_column("last_verified"),
     # Written for people reading the file; ignored when a file is imported (``updated`` is
     # read only to notice a programme that changed after the file was exported).
     Column("university_name", ("university__name",), free_text=True),

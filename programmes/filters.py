@@ -15,8 +15,9 @@ from urllib.parse import urlencode
 import django_filters
 from django import forms
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, When
+from django.utils import timezone
 
-from . import search
+from . import eligibility, search
 from .models import (
     IELTS_STEPS,
     MONTHS,
@@ -90,6 +91,7 @@ FACT_FILTERS: dict[str, FactFilter] = {
     "placement": FactFilter("placement", "placement"),
     "max_ielts": FactFilter("IELTS score", "ielts_overall"),
     "start_month": FactFilter("start months", "start_months"),
+    "open": FactFilter("application deadline", "deadline"),
 }
 HIDE_UNRECORDED = "hide"
 
@@ -234,6 +236,30 @@ class ProgrammeFilter(django_filters.FilterSet):
         method="filter_start_month",
         empty_label="Any month",
     )
+    open = django_filters.ChoiceFilter(
+        choices=[("yes", "Still open for applications")],
+        label="Applications",
+        method="filter_open",
+        empty_label="Open or closed",
+    )
+    my_ielts = django_filters.ChoiceFilter(
+        choices=eligibility.MY_IELTS_CHOICES,
+        label="My IELTS overall score",
+        method="filter_nothing",
+        empty_label="Not given",
+    )
+    my_degree = django_filters.ChoiceFilter(
+        choices=eligibility.MY_DEGREE_CHOICES,
+        label="My degree class",
+        method="filter_nothing",
+        empty_label="Not given",
+    )
+    eligible = django_filters.ChoiceFilter(
+        choices=[("yes", "Only programmes I meet, or that do not say")],
+        label="Show",
+        method="filter_eligible",
+        empty_label="Every programme",
+    )
     unrecorded = django_filters.ChoiceFilter(
         choices=[(HIDE_UNRECORDED, "Leave them out")],
         label="Programmes that do not record a fact you filter on",
@@ -317,6 +343,24 @@ class ProgrammeFilter(django_filters.FilterSet):
             return queryset
         return self._matching(queryset, name, Q(ielts_overall__lte=Decimal(value)))
 
+    def filter_open(self, queryset, name, value):
+        if value != "yes":
+            return queryset
+        today = timezone.localdate()  # the page cache keys pages by day too
+        still_open = Q(deadline_home__gte=today) | Q(deadline_international__gte=today)
+        return self._matching(queryset, name, still_open)
+
+    def filter_eligible(self, queryset, name, value):
+        mine = self.mine()
+        return queryset.filter(eligibility.met_or_unsaid(mine)) if value and mine else queryset
+
+    def mine(self) -> eligibility.Mine:
+        """What the student said of their IELTS score and degree (valid values only)."""
+        if not self.is_bound:
+            return eligibility.Mine()
+        self.errors  # noqa: B018 - runs validation so cleaned_data exists
+        return eligibility.mine_from(self.form.cleaned_data)
+
     def filter_nothing(self, queryset, name, value):
         return queryset  # read by the fact filters (unrecorded) and ordered_queryset (sort)
 
@@ -394,7 +438,7 @@ class ProgrammeFilter(django_filters.FilterSet):
         if not self.is_bound:
             return 0
         cleaned = getattr(self.form, "cleaned_data", {})
-        ignored = ("sort", "unrecorded")
+        ignored = ("sort", "unrecorded", "my_ielts", "my_degree")
         return sum(1 for k, v in cleaned.items() if k not in ignored and v not in (None, "", []))
 
     def selected(self, name: str) -> list[str]:

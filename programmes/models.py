@@ -385,6 +385,59 @@ class Programme(TimeStamped):
         validators=[MinValueValidator(0), MaxValueValidator(9), validate_half_step],
         help_text="0 to 9 in steps of 0.5. Empty when not recorded.",
     )
+    ielts_min_component = models.DecimalField(
+        "IELTS lowest component",
+        max_digits=2,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(9), validate_half_step],
+        help_text="The lowest score allowed in any one part (\u201cno element below 5.5\u201d is "
+        "5.5). Empty when not recorded.",
+    )
+    # Who the programme is for: several may apply; none ticked means not recorded.
+    for_computing_graduates = models.BooleanField(
+        "for computing or quantitative graduates", default=False
+    )
+    for_health_professionals = models.BooleanField(
+        "for health and care professionals", default=False
+    )
+    for_any_degree = models.BooleanField("for graduates of any subject (conversion)", default=False)
+    entry_background = models.CharField(
+        "who it is for, in the source's words",
+        max_length=500,
+        blank=True,
+        help_text="Quote the official page, e.g. \u201ca first degree in a numerate subject\u201d.",
+    )
+    work_experience = models.BooleanField(
+        "work experience required",
+        null=True,
+        blank=True,
+        help_text="Yes only when the university requires it; empty when it does not say.",
+    )
+    next_intake_year = models.PositiveSmallIntegerField(
+        "next intake year",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(2020), MaxValueValidator(2100)],
+        help_text="The entry year the recorded facts and dates are for, e.g. 2027.",
+    )
+    next_intake_month = models.PositiveSmallIntegerField(
+        "next intake month", null=True, blank=True, choices=MONTHS
+    )
+    applications_open = models.DateField(
+        "applications open", null=True, blank=True, help_text="For the next intake."
+    )
+    deadline_home = models.DateField(
+        "application deadline (home)",
+        null=True,
+        blank=True,
+        help_text="For the next intake. When the page gives one deadline for everyone, enter it "
+        "in both.",
+    )
+    deadline_international = models.DateField(
+        "application deadline (international)", null=True, blank=True
+    )
     placement = models.BooleanField(
         "placement or industry project",
         null=True,
@@ -461,6 +514,16 @@ class Programme(TimeStamped):
             models.CheckConstraint(
                 condition=Q(ielts_overall__isnull=True) | Q(ielts_overall__in=IELTS_STEPS),
                 name="programme_ielts_0_to_9_by_half",
+            ),
+            models.CheckConstraint(
+                condition=Q(ielts_min_component__isnull=True)
+                | Q(ielts_min_component__in=IELTS_STEPS),
+                name="programme_ielts_component_0_to_9_by_half",
+            ),
+            models.CheckConstraint(
+                condition=Q(next_intake_month__isnull=True)
+                | Q(next_intake_month__gte=1, next_intake_month__lte=12),
+                name="programme_next_intake_month_valid",
             ),
             models.CheckConstraint(
                 condition=Q(duration_full_time_months__isnull=True)
@@ -542,6 +605,77 @@ class Programme(TimeStamped):
             return True
         return self.last_verified < Programme.objects.verification_cutoff()
 
+    AUDIENCE_FIELDS: dict[str, str] = {
+        "computing": "for_computing_graduates",
+        "health-professionals": "for_health_professionals",
+        "any-degree": "for_any_degree",
+    }
+
+    @property
+    def audiences(self) -> list[str]:
+        """Who it is for, as the labels of the ticked fields (empty: not recorded)."""
+        return [label for name, label in AUDIENCE_LABELS.items() if getattr(self, name)]
+
+    @property
+    def deadlines(self) -> list[tuple[str, datetime.date]]:
+        """(who, date) for each recorded deadline: one row when home and international agree."""
+        home, international = self.deadline_home, self.deadline_international
+        if home and home == international:
+            return [("Everyone", home)]
+        rows = [("Home students", home), ("International students", international)]
+        return [(who, when) for who, when in rows if when]
+
+    @property
+    def next_intake(self) -> str:
+        """ "September 2027", "2027", or "" when not recorded."""
+        if self.next_intake_year is None:
+            return ""
+        month = MONTH_NAMES.get(self.next_intake_month or 0, "")
+        return f"{month} {self.next_intake_year}".strip()
+
+    @property
+    def ielts_text(self) -> str:
+        """ "6.5 overall, at least 6.0 in each part", or "" when the overall is not recorded."""
+        if self.ielts_overall is None:
+            return ""
+        parts = self.ielts_min_component
+        each = f", at least {parts:.1f} in each part" if parts is not None else ""
+        return f"{self.ielts_overall:.1f} overall{each}"
+
+    @property
+    def deadlines_text(self) -> str:
+        return "; ".join(f"{who}: {when:%-d %B %Y}" for who, when in self.deadlines)
+
+    @property
+    def fee_year_note(self) -> str:
+        """A fee recorded for an earlier academic year than the next intake's, said so: "2025/26
+        fee: the 2027/28 fee may differ"."""
+        fee_start = self.fee_year[:4]
+        if not fee_start.isdigit() or self.next_intake_year is None:
+            return ""
+        if int(fee_start) >= self.next_intake_year:
+            return ""
+        intake = self.next_intake_year
+        return f"{self.fee_year} fee: the {intake}/{(intake + 1) % 100:02d} fee may differ"
+
+    def clean(self) -> None:
+        super().clean()
+        errors = {}
+        overall, component = self.ielts_overall, self.ielts_min_component
+        if overall is not None and component is not None and component > overall:
+            errors["ielts_min_component"] = (
+                "The lowest component cannot be above the overall score."
+            )
+        if self.next_intake_month and self.next_intake_year is None:
+            errors["next_intake_year"] = "Give the year of the next intake with its month."
+        opens = self.applications_open
+        for name in ("deadline_home", "deadline_international"):
+            deadline = getattr(self, name)
+            if opens and deadline and deadline < opens:
+                errors[name] = "The deadline is before the date applications open."
+        if errors:
+            raise ValidationError(errors)
+
     def set_status(self, status: str) -> bool:
         """Move to ``status`` (call before saving); archiving records the day.
 
@@ -556,6 +690,12 @@ class Programme(TimeStamped):
             self.archived_on = None
         return True
 
+
+AUDIENCE_LABELS = {
+    "for_computing_graduates": "computing or quantitative graduates",
+    "for_health_professionals": "health and care professionals",
+    "for_any_degree": "graduates of any subject (conversion)",
+}
 
 # What "recorded" means for each fact students filter on and editors complete: one rule,
 # used by the list's filters (which keep unrecorded programmes in sight), the completeness
@@ -572,6 +712,13 @@ RECORDED: dict[str, Q] = {
     "start_months": Q(start_month_mask__gt=0),
     "min_degree": ~Q(min_degree=""),
     "placement": Q(placement__isnull=False),
+    "ielts_min_component": Q(ielts_min_component__isnull=False),
+    "audience": Q(for_computing_graduates=True)
+    | Q(for_health_professionals=True)
+    | Q(for_any_degree=True),
+    "work_experience": Q(work_experience__isnull=False),
+    "next_intake": Q(next_intake_year__isnull=False),
+    "deadline": Q(deadline_home__isnull=False) | Q(deadline_international__isnull=False),
 }
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from django.utils.text import slugify
 
+from .csv_columns import COLUMNS, CellError
 from .models import (
     MONTHS,
     Award,
@@ -124,6 +125,21 @@ SEARCH_SYNONYMS = [
 ]
 
 NATIONS = {label: value for value, label in Nation.choices}
+SEED_FACT_COLUMNS = [
+    column
+    for column in COLUMNS
+    if column.name
+    in (
+        "ielts_min_component",
+        "who_it_is_for",
+        "who_it_is_for_in_the_sources_words",
+        "work_experience",
+        "next_intake",
+        "applications_open",
+        "deadline_home",
+        "deadline_international",
+    )
+]
 MONTH_NUMBERS = {name.lower(): number for number, name in MONTHS}
 DEGREE_CLASSES = {value: value for value in DegreeClass.values}
 
@@ -200,6 +216,19 @@ def read_programmes(path: Path | None = None) -> list[SeedProgramme]:
     return out
 
 
+def _later_facts(row: dict, where: str) -> dict:
+    """Facts added to the seed later: optional columns, read as the CSV import reads them."""
+    fields: dict = {}
+    for column in SEED_FACT_COLUMNS:
+        if column.name in row and column.read is not None:
+            try:
+                fields.update(column.read((row[column.name] or "").strip()))
+            except CellError as exc:
+                problem = "; ".join(exc.messages)
+                raise SeedError(f"{where}, column {column.name}: {problem}") from None
+    return fields
+
+
 def _programme_from_row(row: dict, where: str) -> SeedProgramme:
     award = row["award"].strip()
     if award not in Award.values:
@@ -274,6 +303,7 @@ def _programme_from_row(row: dict, where: str) -> SeedProgramme:
         "editors_notes": row["notes"].strip(),
         "status": status,
     }
+    fields.update(_later_facts(row, where))
     return SeedProgramme(
         university_name=row["university"].strip(),
         slug=url_slug,

@@ -415,6 +415,11 @@ COMPLETENESS_FACTS = [
     Fact("start_months", "Start months", RECORDED["start_months"]),
     Fact("min_degree", "Minimum degree classification", RECORDED["min_degree"]),
     Fact("placement", "Placement or industry project (yes or no)", RECORDED["placement"]),
+    Fact("ielts_min_component", "IELTS lowest component", RECORDED["ielts_min_component"]),
+    Fact("audience", "Who it is for (backgrounds accepted)", RECORDED["audience"]),
+    Fact("work_experience", "Work experience required (yes or no)", RECORDED["work_experience"]),
+    Fact("next_intake", "Next intake", RECORDED["next_intake"]),
+    Fact("deadline", "Application deadline", RECORDED["deadline"]),
 ]
 FACTS_BY_KEY = {fact.key: fact for fact in COMPLETENESS_FACTS}
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.urls import reverse
@@ -23,6 +23,11 @@ def absolute_url(request, path: str) -> str:
     if settings.SITE_URL:
         return f"{settings.SITE_URL}{path}"
     return request.build_absolute_uri(path)
+
+
+def site_domain(request) -> str:
+    """The site's domain (DJANGO_SITE_URL's when set), e.g. for calendar event UIDs."""
+    return urlsplit(absolute_url(request, "/")).hostname or "localhost"
 
 
 def context(request) -> dict:
@@ -68,6 +73,15 @@ _DURATION_FIELDS = {
 }
 
 
+def _intake_date(programme: Programme) -> str:
+    """The next intake as an ISO 8601 date of the precision recorded ("2027-09" or "2027")."""
+    if programme.next_intake_year is None:
+        return ""
+    if programme.next_intake_month:
+        return f"{programme.next_intake_year}-{programme.next_intake_month:02d}"
+    return str(programme.next_intake_year)
+
+
 def course(request, programme: Programme) -> dict:
     """schema.org ``Course`` for a programme. Unknown facts are left out, never given as 0."""
     university = programme.university
@@ -85,6 +99,7 @@ def course(request, programme: Programme) -> dict:
             "url": university.website or absolute_url(request, university.get_absolute_url()),
         },
     }
+    start = _intake_date(programme)
     instances = []
     for mode, field in Programme.MODE_FIELDS.items():
         if not getattr(programme, field):
@@ -93,9 +108,19 @@ def course(request, programme: Programme) -> dict:
         months = getattr(programme, _DURATION_FIELDS.get(mode, ""), None)
         if months:
             instance["duration"] = f"P{months}M"
+        if start:
+            instance["startDate"] = start
         instances.append(instance)
+    if start and not instances:
+        instances.append({"@type": "CourseInstance", "startDate": start})
     if instances:
         data["hasCourseInstance"] = instances
+    # The earliest deadline recorded (home and international may differ; the page shows both).
+    deadlines = [when for _, when in programme.deadlines]
+    if deadlines:
+        data["applicationDeadline"] = min(deadlines).isoformat()
+    if programme.applications_open:
+        data["applicationStartDate"] = programme.applications_open.isoformat()
     offers = []
     for who, fee in (("Home", programme.fee_home), ("International", programme.fee_international)):
         if fee is None:

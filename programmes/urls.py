@@ -17,6 +17,11 @@ urlpatterns = [
         name="programme_detail",
     ),
     path(
+        "programmes/<slug:university_slug>/<slug:programme_slug>/deadlines.ics",
+        views.programme_calendar,
+        name="programme_calendar",
+    ),
+    path(
         "programmes/<slug:university_slug>/<slug:programme_slug>/correction/",
         corrections.report_correction,
         name="programme_correction",
@@ -29,6 +34,7 @@ urlpatterns = [
     path("guides/feed/", GuidesFeed(), name="guide_feed"),
     path("guides/<slug:slug>/", views.guide_detail, name="guide_detail"),
     path("compare/", views.compare, name="compare"),
+    path("compare/deadlines.ics", views.compare_calendar, name="compare_calendar"),
     path("staff/export/programmes.csv", views.export_programmes, name="export_programmes"),
     path("shortlist/", views.shortlist_page, name="shortlist"),
     path("shortlist/add/", views.shortlist_add, name="shortlist_add"),

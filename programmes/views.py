@@ -12,14 +12,15 @@ from django.core.validators import slug_re
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from portal.page_cache import Validated, cached, not_stored, public_page
 from portal.redirects import safe_next
 from portal.same_origin import require_same_origin
 
+from . import calendars, eligibility, exports, fees, search, selectors, seo, shortlist
 from . import compare as compare_module
-from . import exports, fees, search, selectors, seo, shortlist
 from .filters import HIDE_UNRECORDED, MAX_QUERY_LENGTH, ProgrammeFilter, filter_options
 from .models import Guide, Nation, Programme, Status, Topic, University
 
@@ -105,6 +106,9 @@ def programme_list(request: HttpRequest, valid: ListInput) -> HttpResponse:
     hiding["unrecorded"] = HIDE_UNRECORDED
     showing.pop("unrecorded", None)
     cards = list(page.object_list)
+    mine = filterset.mine()
+    for card in cards:
+        card.checks = eligibility.checks(card, mine)
     response = render(
         request,
         "programmes/programme_list.html",
@@ -249,9 +253,22 @@ def site_search(request: HttpRequest, valid: SearchInput) -> HttpResponse:
     return render(request, "programmes/search.html", context)
 
 
-@public_page()
+def _validated_eligibility(request: HttpRequest, *args: str, **kwargs: str) -> Validated:
+    """The student's ``my_ielts`` and ``my_degree``: the page is kept per valid pair (junk
+    parameters do not make new entries); a refused value is shown back, never kept."""
+    form = eligibility.EligibilityForm(request.GET)
+    if not form.is_valid():
+        return Validated(None, form)
+    mine = form.mine()
+    return Validated((("my_ielts", str(mine.ielts or "")), ("my_degree", mine.degree)), form)
+
+
+@public_page(_validated_eligibility)
 def programme_detail(
-    request: HttpRequest, university_slug: str, programme_slug: str
+    request: HttpRequest,
+    university_slug: str,
+    programme_slug: str,
+    valid: eligibility.EligibilityForm,
 ) -> HttpResponse:
     programme = selectors.programme_for_reader(
         university_slug=university_slug, programme_slug=programme_slug
@@ -282,6 +299,9 @@ def programme_detail(
             "crumbs": crumbs,
             "fee_kinds": list(fees.KINDS.items()),
             "json_ld": seo.programme_json_ld(request, programme, crumbs),
+            "eligibility_form": valid,
+            "today": timezone.localdate(),
+            "checks": eligibility.checks(programme, valid.mine()),
         },
     )
 
@@ -471,6 +491,7 @@ def shortlist_page(request: HttpRequest) -> HttpResponse:
         {
             "programmes": programmes,
             "compare_url": shortlist.compare_url([p.pk for p in programmes]),
+            "calendar_url": _calendar_url(programmes),
             "back_url": safe_next(request, ""),
             "max_shortlist": shortlist.MAX_SHORTLIST,
             "here": request.get_full_path(),
@@ -504,6 +525,45 @@ def _validated_compare(request: HttpRequest) -> Validated:
     return Validated(None if selection.dropped else (("p", tuple(selection.ids)),), selection)
 
 
+@public_page()
+def programme_calendar(
+    request: HttpRequest, university_slug: str, programme_slug: str
+) -> HttpResponse:
+    """The programme's application deadlines as a calendar file (404 when none is recorded)."""
+    programme = selectors.published_programme(
+        university_slug=university_slug, programme_slug=programme_slug
+    )
+    if not programme.deadlines:
+        raise Http404("No application deadline is recorded for this programme.")
+    return _deadline_calendar(
+        request, [programme], f"{programme.full_title} deadlines", programme.slug
+    )
+
+
+def _calendar_url(programmes: list[Programme]) -> str:
+    """The deadline calendar of these programmes, or "" when none records a deadline."""
+    if not any(p.deadlines for p in programmes):
+        return ""
+    return f"{reverse('compare_calendar')}?{urlencode([('p', p.pk) for p in programmes])}"
+
+
+def _deadline_calendar(request, programmes, name: str, filename: str) -> HttpResponse:
+    content = calendars.deadline_calendar(
+        programmes,
+        name=name,
+        domain=seo.site_domain(request),
+        page_url=lambda p: seo.absolute_url(request, p.get_absolute_url()),
+    )
+    return calendars.calendar_response(content, f"{filename}-deadlines.ics")
+
+
+@public_page(_validated_compare)
+def compare_calendar(request: HttpRequest, valid: compare_module.Selection) -> HttpResponse:
+    """The deadlines of the programmes in a compare list (``p`` as on /compare/)."""
+    programmes, _ = selectors.programmes_for_compare(ids=valid.ids)
+    return _deadline_calendar(request, programmes, "Application deadlines", "compare")
+
+
 @public_page(_validated_compare)
 def _compare_page(request: HttpRequest, valid: compare_module.Selection) -> HttpResponse:
     """The comparison itself: the same for everyone with the same ``p`` values."""
@@ -523,6 +583,7 @@ def _compare_page(request: HttpRequest, valid: compare_module.Selection) -> Http
         "fee_basis": fees.BASIS_EXPLAINED,
         "crumbs": [("Programmes", reverse("programme_list")), ("Compare", None)],
         "share_url": seo.absolute_url(request, shortlist.compare_url(ids)),
+        "calendar_url": _calendar_url(programmes),
         "here": shortlist.compare_url(ids),
         "remove_urls": [shortlist.compare_url([q for q in ids if q != p]) for p in ids],
     }

@@ -72,8 +72,10 @@ def test_detail_page_links_each_unrecorded_fact_to_the_official_page(client):
     programme = make_programme(official_url="https://uni.example/course")
     text = client.get(programme.get_absolute_url()).text
     link = 'Not recorded yet: <a href="https://uni.example/course" rel="noopener">'
-    # department, modes, durations (2), fees (2), start months, degree, IELTS, placement
-    assert text.count(link) == 10
+    # department, modes, durations (2), fees (2), start months, degree, who it is for, IELTS
+    # overall and lowest component, work experience, placement; next intake, applications
+    # open, deadline
+    assert text.count(link) == 16
 
 
 def test_compare_chart_says_not_recorded_yet(client):

@@ -176,7 +176,9 @@ def test_unknown_modes_and_months_are_named_each_quoting_at_most_40_characters()
 
 @pytest.mark.parametrize("cell", ["30/09/2026", "2026-13-01", "soon", "2" * 60])
 def test_dates_must_be_iso_dates(cell):
-    assert problems(csv_columns._as_date, cell) == [f"{cell[:40]!r} is not a date like 2026-09-30"]
+    assert problems(csv_columns._as_date("last_verified"), cell) == [
+        f"{cell[:40]!r} is not a date like 2026-09-30"
+    ]
 
 
 @pytest.mark.parametrize(

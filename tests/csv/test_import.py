@@ -51,6 +51,39 @@ def test_export_then_import_changes_nothing(client, superuser):
     assert snapshot() == before
 
 
+def test_eligibility_and_dates_go_out_and_come_back(client, superuser, uni):
+    rows = read_csv(
+        to_csv(
+            [
+                good_row(
+                    ielts_overall="6.5",
+                    ielts_min_component="6.0",
+                    who_it_is_for="computing; any-degree",
+                    who_it_is_for_in_the_sources_words="a degree in any subject",
+                    work_experience="no",
+                    next_intake="2027-09",
+                    applications_open="2026-10-01",
+                    deadline_home="2027-07-31",
+                    deadline_international="2027-06-30",
+                )
+            ]
+        )
+    )
+    apply_import(rows, user=superuser)
+    programme = Programme.objects.get(slug="p")
+    assert (programme.for_computing_graduates, programme.for_health_professionals) == (True, False)
+    assert programme.for_any_degree and programme.work_experience is False
+    assert (programme.next_intake_year, programme.next_intake_month) == (2027, 9)
+    assert programme.deadline_international == datetime.date(2027, 6, 30)
+    exported = export_as_bytes(client)
+    assert "computing; any-degree" in exported.decode("utf-8-sig")
+    assert ",2027-09," in exported.decode("utf-8-sig")
+    before = snapshot()
+    plan = apply_import(read_csv(exported), user=superuser)
+    assert [r.action for r in plan.rows] == ["unchanged"]
+    assert snapshot() == before
+
+
 def test_dry_run_reports_creates_and_changes_without_writing(uni):
     existing = make_programme(university=uni, slug="old", title="Old title", fee_home=8000)
     rows = read_csv(to_csv([good_row(slug="new"), good_row(slug="old", title="New title")]))
@@ -111,6 +144,19 @@ def test_one_bad_row_among_fifty_good_writes_nothing_and_names_the_row(uni, supe
         ({"university_slug": "nowhere"}, "university_slug"),
         ({"topics": "astrology"}, "topics"),
         ({"title": ""}, "title"),
+        ({"ielts_min_component": "5.3"}, "ielts_min_component"),
+        ({"ielts_overall": "6.0", "ielts_min_component": "6.5"}, "ielts_min_component"),
+        ({"who_it_is_for": "astronauts"}, "who_it_is_for"),
+        ({"work_experience": "sometimes"}, "work_experience"),
+        ({"next_intake": "September 2027"}, "next_intake"),
+        ({"next_intake": "2027-13"}, "next_intake"),
+        ({"next_intake": "1999-09"}, "next_intake"),
+        ({"deadline_home": "31/07/2027"}, "deadline_home"),
+        ({"applications_open": "2027-02-30"}, "applications_open"),
+        (
+            {"applications_open": "2027-03-01", "deadline_international": "2027-01-31"},
+            "deadline_international",
+        ),
     ],
 )
 def test_values_that_break_a_rule_are_refused_by_row_and_column(uni, superuser, overrides, column):

@@ -87,10 +87,15 @@ def test_concurrent_reports_on_the_file_cache_never_exceed_the_limit(settings, t
     statuses: list[int] = []
     start = threading.Barrier(12)
 
+    # Filled in as a bot would (the honeypot): counted like any report, but nothing is written,
+    # so twelve threads never contend for SQLite's test database (which fails such a write at
+    # once under load) and the count alone is what is measured.
+    counted_only = {**GOOD_CORRECTION, "website": "https://spam.example"}
+
     def report() -> None:
         client = Client(REMOTE_ADDR="198.51.100.4")
         start.wait()
-        statuses.append(client.post(url, GOOD_CORRECTION).status_code)
+        statuses.append(client.post(url, counted_only).status_code)
 
     threads = [threading.Thread(target=report) for _ in range(12)]
     for thread in threads:
