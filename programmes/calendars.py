@@ -42,7 +42,7 @@ def deadline_calendar(
                 f"Application deadline{audience}: {programme.full_title}, "
                 f"{programme.university.name}",
             )
-            url = programme.official_url or page_url(programme)
+            url = programme.official_page or page_url(programme)
             event.add("url", url)
             intake = f" for {programme.next_intake} entry" if programme.next_intake else ""
             event.add(

@@ -147,7 +147,10 @@ def build_rows(programmes: list[Programme]) -> list[Row]:
     ]
     official = Row(
         "Official course page",
-        [Cell("Official page" if p.official_url else None, url=p.official_url or None) for p in ps],
+        [
+            Cell("Official page" if p.official_page else None, url=p.official_page or None)
+            for p in ps
+        ],
         differs=False,
     )
     rows.append(official)

@@ -13,6 +13,7 @@ the database itself (``fee_*_course``, generated columns) so every write path ke
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 from decimal import Decimal
 from urllib.parse import urlencode
@@ -24,6 +25,8 @@ from django.db import models
 from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
+
+from . import provenance
 
 VERIFICATION_MAX_AGE_DAYS = 365
 
@@ -130,6 +133,13 @@ class University(TimeStamped):
     description = models.TextField(
         blank=True, help_text="One or two plain sentences shown on the university page."
     )
+    other_domains = models.CharField(
+        "other own domains",
+        max_length=300,
+        blank=True,
+        help_text="Other domains the university's own pages live on, e.g. one from before a "
+        "merger (city.ac.uk). Separate with spaces. Sources elsewhere are shown as other sites.",
+    )
 
     objects = UniversityQuerySet.as_manager()
 
@@ -147,6 +157,10 @@ class University(TimeStamped):
 
     def get_absolute_url(self) -> str:
         return reverse("university_detail", args=[self.slug])
+
+    @property
+    def own_domains(self) -> set[str]:
+        return provenance.university_domains(self.website, self.other_domains)
 
 
 class Topic(TimeStamped):
@@ -598,6 +612,19 @@ class Programme(TimeStamped):
     @property
     def source_url_list(self) -> list[str]:
         return [line.strip() for line in self.source_urls.splitlines() if line.strip()]
+
+    @property
+    def sources(self) -> list[provenance.Source]:
+        """Each source URL with what it is (own site, other site, pre-release copy)."""
+        return provenance.sources(self.source_url_list, self.university.own_domains)
+
+    @functools.cached_property
+    def official_page(self) -> str:
+        """The official course page if it is on the university's own public site, else ""
+        (a listing or a pre-release copy is never offered as the official page)."""
+        url = self.official_url
+        own = url and provenance.classify(url, self.university.own_domains) == provenance.OWN
+        return url if own else ""
 
     @property
     def needs_verification(self) -> bool:

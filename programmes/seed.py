@@ -190,6 +190,8 @@ def read_universities(path: Path | None = None) -> list[dict]:
                     "website": row["website"].strip(),
                 }
             )
+            if "other_domains" in row:  # data version 3
+                rows[-1]["other_domains"] = (row["other_domains"] or "").strip()
     return rows
 
 

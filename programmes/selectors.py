@@ -19,6 +19,7 @@ from django.http import Http404
 from . import search
 from .filters import FACT_FILTERS, ProgrammeFilter
 from .models import RECORDED, Guide, Programme, Status, Topic, University
+from .provenance import only_own, university_domains
 
 
 def programme_cards(queryset: QuerySet[Programme]) -> QuerySet[Programme]:
@@ -204,6 +205,27 @@ def facet_counts(*, filterset: ProgrammeFilter) -> dict[str, dict[str, int]]:
         },
         "topic": {k: v for k, v in topic.annotate(n=Count("pk")) if k},
     }
+
+
+@dataclass(frozen=True)
+class SourceFigures:
+    only_own: int  # published programmes whose every source is the university's own site
+    total: int  # published programmes
+
+
+def source_figures() -> SourceFigures:
+    """How many published programmes' sources are all the university's own public site. One
+    query; the rules are in programmes/provenance.py."""
+    rows = Programme.objects.published().values_list(
+        "source_urls", "university__website", "university__other_domains"
+    )
+    total = own = 0
+    domains_of: dict[tuple[str, str], set[str]] = {}
+    for urls, website, other in rows.iterator(chunk_size=2000):
+        total += 1
+        domains = domains_of.setdefault((website, other), university_domains(website, other))
+        own += only_own((u.strip() for u in urls.splitlines() if u.strip()), domains)
+    return SourceFigures(own, total)
 
 
 def published_programme(*, university_slug: str, programme_slug: str) -> Programme:

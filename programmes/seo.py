@@ -144,8 +144,8 @@ def course(request, programme: Programme) -> dict:
             }
         if programme.fee_year:
             offer["description"] = f"Academic year {programme.fee_year}"
-        if programme.official_url:
-            offer["url"] = programme.official_url
+        if programme.official_page:
+            offer["url"] = programme.official_page
         offers.append(offer)
     if offers:
         data["offers"] = offers

@@ -46,7 +46,7 @@ def fee(programme, kind, link=False):
         getattr(programme, f"fee_{kind}"), programme.fee_period, programme.fee_year
     )
     if text is None:
-        return _unknown(programme.official_url if link else "")
+        return _unknown(programme.official_page if link else "")
     return text
 
 

@@ -200,14 +200,16 @@ def test_differing_rows_are_marked_and_lowest_fee_and_shortest_duration_named(cl
 
 
 def test_missing_facts_read_not_recorded_yet_with_the_official_link(client):
-    a = make_programme(fee_home=None, ielts_overall=None, official_url="https://a.example/c")
+    a = make_programme(
+        fee_home=None, ielts_overall=None, official_url="https://www.example.ac.uk/c"
+    )
     b = make_programme(fee_home=None, official_url="")
     response = compare(client, a.pk, b.pk)
     text = response.text
     assert "not published by the university" not in text.lower()
     assert (
-        'Not recorded yet: <a href="https://a.example/c" rel="noopener">check the official page'
-        in text
+        'Not recorded yet: <a href="https://www.example.ac.uk/c" rel="noopener">'
+        "check the official page" in text
     )
     rows = {row.label: row for row in response.context["rows"]}
     assert [c.text for c in rows[HOME_STATED].cells] == [None, None]

@@ -296,3 +296,36 @@ def test_update_brings_topics_universities_and_guides_back_to_the_seed():
     for label in ("Topics", "Universities", "Guides"):
         assert f"{label}: 0 created, 0 updated, " in again
     assert "kept as editors left them" not in again
+
+
+def test_data_v3_records_a_universitys_former_domain_so_its_page_counts_as_official(client):
+    load()
+    city = University.objects.get(name__startswith="City St George")
+    assert city.other_domains == "city.ac.uk"
+    programme = Programme.objects.get(university=city, slug="health-informatics")
+    assert programme.official_page.startswith("http://www.city.ac.uk/")
+    text = client.get(programme.get_absolute_url()).text
+    assert "Official course page<span" in text
+    assert "Another site (a listing or aggregator, not the university):" in text  # studylink
+
+
+def test_the_seed_reads_the_later_fact_columns_and_names_a_bad_cell(tmp_path):
+    from programmes import seed
+
+    source = Path(seed.DATA_DIR)
+    header, *rows = (source / "programmes.csv").read_text(encoding="utf-8").splitlines()
+    (tmp_path / "universities.csv").write_text(
+        (source / "universities.csv").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    (tmp_path / "programmes.csv").write_text(
+        "\n".join([header + ",next_intake,deadline_home", rows[0] + ",2027-09,2027-07-31"]),
+        encoding="utf-8",
+    )
+    (first,) = seed.read_programmes(tmp_path)
+    assert first.fields["next_intake_year"] == 2027
+    assert first.fields["deadline_home"].isoformat() == "2027-07-31"
+    (tmp_path / "programmes.csv").write_text(
+        "\n".join([header + ",next_intake", rows[0] + ",Autumn"]), encoding="utf-8"
+    )
+    with pytest.raises(seed.SeedError, match="programmes.csv row 2, column next_intake: 'Autumn'"):
+        seed.read_programmes(tmp_path)

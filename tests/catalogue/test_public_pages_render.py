@@ -18,7 +18,9 @@ def test_home_page_shows_search_topics_and_programmes(client):
 
 
 def test_detail_shows_every_fact_with_units_and_honest_gaps(client):
-    uni = make_university(name="University of Glenmore", slug="glenmore")
+    uni = make_university(
+        name="University of Glenmore", slug="glenmore", website="https://www.glenmore.ac.uk"
+    )
     make_programme(
         university=uni,
         title="Clinical AI",
