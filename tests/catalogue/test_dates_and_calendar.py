@@ -63,7 +63,7 @@ def test_still_open_keeps_unknown_deadlines_in_sight(client, dated):
     response = client.get("/programmes/?open=yes")
     assert titles(response) == ["Open"]
     assert unrecorded_titles(response) == ["Undated"]
-    assert "1 programme whose application deadline is not recorded yet" in response.text
+    assert "1 programme does not record its application deadline yet" in response.text
 
 
 def test_compare_shows_dates_and_links_the_calendar(client, dated):
