@@ -27,7 +27,18 @@ from . import admin_import, exports, fees, search, selectors
 from .admin_site import bad_date_hierarchy, object_pk
 from .cache import invalidate
 from .forms import GuideAdminForm, InRangeModelMultipleChoiceField, ProgrammeAdminForm, fits_field
-from .models import Guide, Mode, Programme, SearchSynonym, Status, Topic, University
+from .models import (
+    FundingScheme,
+    Guide,
+    Mode,
+    Programme,
+    ReferenceFigure,
+    ReferenceRule,
+    SearchSynonym,
+    Status,
+    Topic,
+    University,
+)
 from .sources import admin as admin_sources
 
 
@@ -565,3 +576,65 @@ class GuideAdmin(EditorialAdmin):
             unchanged="already published",
             log_message="Published with the bulk action.",
         )
+
+
+# ----- reference figures and funding ------------------------------------------------------
+
+
+class NeedsCheckFilter(admin.SimpleListFilter):
+    """Past its end date, or not checked against the official page for 12 months."""
+
+    title = "needs a check"
+    parameter_name = "check"
+
+    def lookups(self, request, model_admin):
+        return [("needed", "Past its end date or not checked for 12 months")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "needed":
+            return queryset.needing_a_check(timezone.localdate())
+        return queryset
+
+
+SOURCE_FIELDS = ("Source", {"fields": ["source_url", "source_kind", "source_read", "verified_on",
+                                       "confidence", "notes"]})  # fmt: skip
+
+
+@admin.register(ReferenceFigure)
+class ReferenceFigureAdmin(admin.ModelAdmin):
+    list_display = ["label", "amount_gbp", "unit", "effective_from", "effective_to", "checked_on"]
+    list_filter = [NeedsCheckFilter, "source_kind", "confidence"]
+    search_fields = ["key", "label"]
+    fieldsets = [
+        (None, {"fields": ["key", "label", ("amount_gbp", "unit", "max_units"), "applies_to",
+                           ("effective_from", "effective_to")]}),
+        SOURCE_FIELDS,
+    ]  # fmt: skip
+
+
+@admin.register(ReferenceRule)
+class ReferenceRuleAdmin(admin.ModelAdmin):
+    list_display = ["statement", "effective_from", "effective_to", "checked_on"]
+    list_filter = [NeedsCheckFilter, "source_kind"]
+    fieldsets = [
+        (None, {"fields": ["key", "statement", ("effective_from", "effective_to")]}),
+        SOURCE_FIELDS,
+    ]  # fmt: skip
+
+
+@admin.register(FundingScheme)
+class FundingSchemeAdmin(admin.ModelAdmin):
+    list_display = ["name", "provider", "kind", "current", "checked_on"]
+    list_filter = ["current", "kind", *FundingScheme.WHO_FIELDS.values()]
+    search_fields = ["name", "provider", "who"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["universities", "programmes", "topics"]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "provider", "kind", "current"]}),
+        ("Who can apply", {"fields": ["who", tuple(FundingScheme.WHO_FIELDS.values())]}),
+        ("What it gives", {"fields": ["covers", "amount", "deadline"]}),
+        ("Where it applies", {"fields": ["universities", "programmes", "topics"],
+                              "description": "Programme and university pages list the schemes "
+                                             "linked here (directly or through a topic)."}),
+        SOURCE_FIELDS,
+    ]  # fmt: skip

@@ -16,9 +16,19 @@ from django.contrib import admin
 from django.contrib.admin.models import LogEntry
 from django.db.models import Count, F, Q
 from django.urls import reverse
+from django.utils import timezone
 
 from . import selectors
-from .models import Guide, Programme, SourcePage, Status, Suggestion, SuggestionOrigin
+from .models import (
+    Guide,
+    Programme,
+    ReferenceFigure,
+    ReferenceRule,
+    SourcePage,
+    Status,
+    Suggestion,
+    SuggestionOrigin,
+)
 
 QUEUE_SIZE = 10
 RECENT_SIZE = 10
@@ -97,7 +107,17 @@ def catalogue_dashboard() -> dict:
         .order_by("-action_time", "-pk")[:RECENT_SIZE]
     )
     published, verified, completeness = selectors.catalogue_completeness()
+    today = timezone.localdate()
+    reference_due = [
+        {
+            "label": str(model._meta.verbose_name_plural).capitalize(),
+            "url": reverse(f"admin:programmes_{model._meta.model_name}_changelist"),
+            "count": model.objects.needing_a_check(today).count(),
+        }
+        for model in (ReferenceFigure, ReferenceRule)
+    ]
     return {
+        "reference_due": reference_due,
         "completeness": completeness,
         "published": published,
         "verified": verified,

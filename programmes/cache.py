@@ -17,7 +17,16 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from portal.page_cache import bump_version
 
-from .models import Guide, Programme, SearchSynonym, Topic, University
+from .models import (
+    FundingScheme,
+    Guide,
+    Programme,
+    ReferenceFigure,
+    ReferenceRule,
+    SearchSynonym,
+    Topic,
+    University,
+)
 
 
 def invalidate(**kwargs) -> None:
@@ -60,11 +69,28 @@ def connect_invalidation() -> None:
     ``QuerySet.update()``, ``bulk_update()`` or ``bulk_create()``: code that writes that way (the
     admin's bulk actions, ``seed_synthetic``) calls ``bump_version()`` itself.
     """
-    for model in (University, Topic, Programme, Guide, SearchSynonym):
+    for model in (
+        University,
+        Topic,
+        Programme,
+        Guide,
+        SearchSynonym,
+        ReferenceFigure,
+        ReferenceRule,
+        FundingScheme,
+    ):
         uid = f"catalogue-cache-{model._meta.label_lower}"
         post_save.connect(invalidate, sender=model, dispatch_uid=f"{uid}-save")
         post_delete.connect(invalidate, sender=model, dispatch_uid=f"{uid}-delete")
-    for field in (Programme.topics, Guide.topics, Guide.universities, Guide.programmes):
+    for field in (
+        Programme.topics,
+        Guide.topics,
+        Guide.universities,
+        Guide.programmes,
+        FundingScheme.universities,
+        FundingScheme.programmes,
+        FundingScheme.topics,
+    ):
         through = field.through
         m2m_changed.connect(
             invalidate, sender=through, dispatch_uid=f"catalogue-cache-{through._meta.label_lower}"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import fees
+from . import costs, fees
+from .fees import money
 from .models import Programme
 from .shortlist import MAX_SHORTLIST
 
@@ -71,7 +72,9 @@ def _mark_lowest(cells: list[Cell], values: list[int | None], word: str) -> None
             cell.best = word
 
 
-def build_rows(programmes: list[Programme]) -> list[Row]:
+def build_rows(
+    programmes: list[Programme], figures: costs.Figures | None = None, today=None
+) -> list[Row]:
     def row(label, texts, *, values=None, best_word="", notes=None):
         cells = [Cell(text) for text in texts]
         if values is not None:
@@ -145,6 +148,26 @@ def build_rows(programmes: list[Programme]) -> list[Row]:
             ],
         ),
     ]
+    if figures is not None:
+        money_rows = [costs.international(p, figures, today) for p in ps]
+        for label, pick in (
+            ("International: money to show for the visa", lambda i: i.to_show),
+            ("International: paid when you apply for the visa", lambda i: i.up_front),
+        ):
+            totals = [pick(i) for i in money_rows]
+            rows.append(
+                row(
+                    label,
+                    [money(t.amount) if t.amount is not None else None for t in totals],
+                    notes=[
+                        ""
+                        if t.amount is not None
+                        else f"No total: {' and '.join(t.missing)} "
+                        f"{'is' if len(t.missing) == 1 else 'are'} not known."
+                        for t in totals
+                    ],
+                )
+            )
     official = Row(
         "Official course page",
         [

@@ -749,6 +749,193 @@ RECORDED: dict[str, Q] = {
 }
 
 
+# ----- reference figures and funding (what studying costs and how to pay) ----------------
+
+
+class SourceKind(models.TextChoices):
+    OFFICIAL = "official", "Official (the body that sets it)"
+    SECONDARY = "secondary", "Secondary (a page quoting it)"
+
+
+class Confidence(models.TextChoices):
+    HIGH = "high", "High"
+    MEDIUM_HIGH = "medium-high", "Medium-high"
+    MEDIUM = "medium", "Medium"
+    LOW = "low", "Low"
+
+
+class Sourced(models.Model):
+    """Where a reference figure, rule or scheme was read, when, and how sure we are."""
+
+    source_url = models.URLField("source URL", max_length=500, validators=[validate_http_url])
+    source_kind = models.CharField(
+        max_length=10,
+        choices=SourceKind.choices,
+        blank=True,
+        help_text="Empty when the research did not say which it is.",
+    )
+    source_read = models.DateField("read on", help_text="When the source was read.")
+    verified_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="When an editor last checked it against the official page.",
+    )
+    confidence = models.CharField(max_length=12, choices=Confidence.choices, blank=True)
+    notes = models.TextField(blank=True, help_text="Shown to students beside the figure.")
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def checked_on(self) -> datetime.date:
+        return self.verified_on or self.source_read
+
+    @property
+    def cited(self) -> dict:
+        """What a page shows of the source (the same shape as costs.Cited)."""
+        return {
+            "source_url": self.source_url,
+            "source_read": self.checked_on,
+            "kind": self.source_kind,
+        }
+
+
+class DatedQuerySet(models.QuerySet):
+    def in_effect(self, on: datetime.date):
+        return self.filter(
+            Q(effective_from__isnull=True) | Q(effective_from__lte=on),
+            Q(effective_to__isnull=True) | Q(effective_to__gte=on),
+        )
+
+    def needing_a_check(self, today: datetime.date):
+        """Past their end date, or not checked for 12 months: the editors' to-do list."""
+        year_ago = today - datetime.timedelta(days=VERIFICATION_MAX_AGE_DAYS)
+        return self.filter(
+            Q(effective_to__lt=today)
+            | Q(verified_on__lt=year_ago)
+            | Q(verified_on__isnull=True, source_read__lt=year_ago)
+        )
+
+
+class FigureUnit(models.TextChoices):
+    PER_MONTH = "per month", "per month"
+    PER_YEAR = "per year", "per year"
+    PER_APPLICATION = "per application", "per application"
+    PER_COURSE = "per course", "per course"
+
+
+class ReferenceFigure(Sourced):
+    """A sourced money figure that applies across programmes (e.g. the Student visa living-cost
+    requirement), for the dates it is in effect."""
+
+    key = models.SlugField(
+        max_length=80,
+        help_text="What the portal looks the figure up by; several rows may "
+        "share a key for different dates.",
+    )
+    label = models.CharField(max_length=200)
+    amount_gbp = models.PositiveIntegerField("amount (GBP)", validators=[MaxValueValidator(10**7)])
+    unit = models.CharField(max_length=20, choices=FigureUnit.choices)
+    max_units = models.PositiveSmallIntegerField(
+        "how many units count at most", null=True, blank=True, help_text="e.g. 9 months."
+    )
+    applies_to = models.CharField(max_length=200)
+    effective_from = models.DateField(null=True, blank=True)
+    effective_to = models.DateField(null=True, blank=True)
+
+    objects = DatedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["key", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key", "effective_from"], name="figure_unique_key_from"
+            ),
+            models.CheckConstraint(
+                condition=Q(amount_gbp__gte=0), name="figure_amount_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(effective_to__isnull=True)
+                | Q(effective_from__isnull=True)
+                | Q(effective_to__gte=F("effective_from")),
+                name="figure_dates_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label}: £{self.amount_gbp:,} {self.unit}"
+
+
+class ReferenceRule(Sourced):
+    """A sourced, dated statement (e.g. how long the Graduate visa lasts after a master's)."""
+
+    key = models.SlugField(max_length=80)
+    statement = models.CharField(max_length=300)
+    effective_from = models.DateField(null=True, blank=True)
+    effective_to = models.DateField(null=True, blank=True)
+
+    objects = DatedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["key"]
+        constraints = [models.UniqueConstraint(fields=["key"], name="rule_unique_key")]
+
+    def __str__(self) -> str:
+        return self.statement
+
+
+class SchemeStatus(models.TextChoices):
+    CURRENT = "yes", "Current"
+    ENDED = "no", "Ended"
+    UNKNOWN = "unknown", "May have ended"
+
+
+class FundingScheme(Sourced):
+    """A loan, scholarship, funded place or fellowship, with who may apply."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    provider = models.CharField(max_length=200)
+    kind = models.CharField(max_length=60, help_text="e.g. loan, scholarship, bursary.")
+    who = models.CharField("who is eligible", max_length=400)
+    covers = models.CharField("what it covers", max_length=400, blank=True)
+    amount = models.CharField(max_length=200, blank=True, help_text="As the source says it.")
+    deadline = models.CharField(max_length=200, blank=True, help_text="As the source says it.")
+    current = models.CharField(
+        "still current", max_length=8, choices=SchemeStatus.choices, default=SchemeStatus.UNKNOWN
+    )
+    # Who it is for, as tags for filtering (several may apply).
+    for_england = models.BooleanField("home students from England", default=False)
+    for_wales = models.BooleanField("home students from Wales", default=False)
+    for_scotland = models.BooleanField("home students from Scotland", default=False)
+    for_northern_ireland = models.BooleanField("home students from Northern Ireland", default=False)
+    for_international = models.BooleanField("international students", default=False)
+    for_nhs_staff = models.BooleanField("NHS staff", default=False)
+    for_clinicians = models.BooleanField("clinicians and health professionals", default=False)
+    for_underrepresented = models.BooleanField("under-represented groups", default=False)
+    universities = models.ManyToManyField(University, related_name="funding_schemes", blank=True)
+    programmes = models.ManyToManyField(Programme, related_name="funding_schemes", blank=True)
+    topics = models.ManyToManyField(Topic, related_name="funding_schemes", blank=True)
+
+    WHO_FIELDS: dict[str, str] = {
+        "england": "for_england",
+        "wales": "for_wales",
+        "scotland": "for_scotland",
+        "northern-ireland": "for_northern_ireland",
+        "international": "for_international",
+        "nhs-staff": "for_nhs_staff",
+        "clinicians": "for_clinicians",
+        "underrepresented": "for_underrepresented",
+    }
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class GuideQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Status.PUBLISHED, published_at__isnull=False)

@@ -358,3 +358,115 @@ def read_guides(folder: Path | None = None) -> list[SeedGuide]:
             )
         )
     return guides
+
+
+# ----- reference figures, rules and funding (programmes/data/reference/) ---------------------
+
+REFERENCE_DIR = DATA_DIR / "reference"
+# Who each scheme is for, as the filter's tags: the editors' reading of the "who" column (the
+# file says it in words). Status: "unknown" where the file says a round may have ended or no
+# current round was found; the statutory loans and the schemes with an annual round found are
+# current. Editors change both in the admin.
+FUNDING_TAGS: dict[str, tuple[tuple[str, ...], str]] = {
+    "Postgraduate Master's Loan (England)": (("england",), "yes"),
+    "Postgraduate Master's Loan (Wales)": (("wales",), "yes"),
+    "Postgraduate tuition fee loan and living-cost loan (Scotland)": (("scotland",), "yes"),
+    "Postgraduate tuition fee loan (Northern Ireland)": (("northern-ireland",), "unknown"),
+    "Chevening Scholarships": (("international",), "yes"),
+    "Commonwealth Master's Scholarships": (("international",), "unknown"),
+    "NHS Digital Academy Digital Health Leadership Programme": (("nhs-staff",), "yes"),
+    "Topol Digital Fellowship": (("nhs-staff", "clinicians"), "yes"),
+    "NIHR bursaries for academic courses": (("clinicians",), "unknown"),
+    "Office for Students AI and data science conversion course scholarships": (
+        ("underrepresented", "england"),
+        "unknown",
+    ),
+    "NHS Scientist Training Programme (clinical bioinformatics)": (
+        ("england", "wales"),
+        "yes",
+    ),
+}
+
+
+def _reference_rows(name: str, folder: Path | None) -> list[tuple[str, dict]]:
+    path = (folder or REFERENCE_DIR) / name
+    with path.open(encoding="utf-8", newline="") as handle:
+        return [
+            (f"{name} row {number}", {k: (v or "").strip() for k, v in row.items()})
+            for number, row in enumerate(csv.DictReader(handle), start=2)
+        ]
+
+
+def _date(value: str, where: str, column: str) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(value) if value else None
+    except ValueError:
+        raise SeedError(
+            f"{where}, column {column}: {value!r} is not a date like 2026-12-02"
+        ) from None
+
+
+def _sourced(row: dict, where: str, url_column: str = "source_url") -> dict:
+    return {
+        "source_url": row[url_column],
+        "source_kind": row.get("source_kind", ""),
+        "source_read": _date(row["source_read"], where, "source_read"),
+        "confidence": row.get("confidence", ""),
+        "notes": row.get("notes", ""),
+    }
+
+
+def read_figures(folder: Path | None = None) -> list[dict]:
+    rows = []
+    for where, row in _reference_rows("costs.csv", folder):
+        rows.append(
+            {
+                "key": row["key"],
+                "label": row["label"],
+                "amount_gbp": _int_or_none(row["amount_gbp"], f"{where}, column amount_gbp"),
+                "unit": row["unit"],
+                "max_units": _int_or_none(row["max_units"], f"{where}, column max_units"),
+                "applies_to": row["applies_to"],
+                "effective_from": _date(row["effective_from"], where, "effective_from"),
+                "effective_to": _date(row["effective_to"], where, "effective_to"),
+                **_sourced(row, where),
+            }
+        )
+    return rows
+
+
+def read_rules(folder: Path | None = None) -> list[dict]:
+    return [
+        {
+            "key": row["key"],
+            "statement": row["statement"],
+            "effective_from": _date(row["effective_from"], where, "effective_from"),
+            "effective_to": _date(row["effective_to"], where, "effective_to"),
+            **_sourced(row, where),
+        }
+        for where, row in _reference_rows("rules.csv", folder)
+    ]
+
+
+def read_funding(folder: Path | None = None) -> list[dict]:
+    from .models import FundingScheme
+
+    rows = []
+    for where, row in _reference_rows("funding.csv", folder):
+        tags, current = FUNDING_TAGS.get(row["name"], ((), "unknown"))
+        fields = {
+            "slug": slugify(row["name"])[:200],
+            "name": row["name"],
+            "provider": row["provider"],
+            "kind": row["kind"],
+            "who": row["who"],
+            "covers": row["covers"],
+            "amount": row["amount"],
+            "deadline": row["deadline"],
+            "current": current,
+            **_sourced(row, where, url_column="url"),
+        }
+        for tag, name in FundingScheme.WHO_FIELDS.items():
+            fields[name] = tag in tags
+        rows.append(fields)
+    return rows

@@ -18,7 +18,7 @@ from django.http import Http404
 
 from . import search
 from .filters import FACT_FILTERS, ProgrammeFilter
-from .models import RECORDED, Guide, Programme, Status, Topic, University
+from .models import RECORDED, FundingScheme, Guide, Programme, Status, Topic, University
 from .provenance import only_own, university_domains
 
 
@@ -211,6 +211,33 @@ def facet_counts(*, filterset: ProgrammeFilter) -> dict[str, dict[str, int]]:
 class SourceFigures:
     only_own: int  # published programmes whose every source is the university's own site
     total: int  # published programmes
+
+
+def schemes_for(*, programme: Programme) -> list[FundingScheme]:
+    """Funding schemes linked to the programme, its university or one of its topics."""
+    topic_ids = [t.pk for t in programme.topics.all()]
+    return list(
+        FundingScheme.objects.filter(
+            Q(programmes=programme)
+            | Q(universities=programme.university_id)
+            | Q(topics__in=topic_ids)
+        )
+        .distinct()
+        .order_by("name")
+    )
+
+
+def funding_list(*, who: str = "", kind: str = "") -> QuerySet[FundingScheme]:
+    qs = FundingScheme.objects.all()
+    if who:
+        qs = qs.filter(**{FundingScheme.WHO_FIELDS[who]: True})
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.order_by("name")
+
+
+def funding_kinds() -> list[str]:
+    return list(FundingScheme.objects.order_by("kind").values_list("kind", flat=True).distinct())
 
 
 def source_figures() -> SourceFigures:

@@ -30,6 +30,7 @@ urlpatterns = [
     path("universities/<slug:slug>/", views.university_detail, name="university_detail"),
     path("topics/<slug:slug>/", views.topic_detail, name="topic_detail"),
     path("about/data/", views.about_data, name="about_data"),
+    path("funding/", views.funding, name="funding"),
     path("guides/", views.guide_list, name="guide_list"),
     path("guides/feed/", GuidesFeed(), name="guide_feed"),
     path("guides/<slug:slug>/", views.guide_detail, name="guide_detail"),

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -19,7 +21,7 @@ from portal.page_cache import Validated, cached, not_stored, public_page
 from portal.redirects import safe_next
 from portal.same_origin import require_same_origin
 
-from . import calendars, eligibility, exports, fees, search, selectors, seo, shortlist
+from . import calendars, costs, eligibility, exports, fees, search, selectors, seo, shortlist
 from . import compare as compare_module
 from .filters import HIDE_UNRECORDED, MAX_QUERY_LENGTH, ProgrammeFilter, filter_options
 from .models import Guide, Nation, Programme, Status, Topic, University
@@ -253,22 +255,56 @@ def site_search(request: HttpRequest, valid: SearchInput) -> HttpResponse:
     return render(request, "programmes/search.html", context)
 
 
-def _validated_eligibility(request: HttpRequest, *args: str, **kwargs: str) -> Validated:
-    """The student's ``my_ielts`` and ``my_degree``: the page is kept per valid pair (junk
-    parameters do not make new entries); a refused value is shown back, never kept."""
-    form = eligibility.EligibilityForm(request.GET)
-    if not form.is_valid():
-        return Validated(None, form)
-    mine = form.mine()
-    return Validated((("my_ielts", str(mine.ielts or "")), ("my_degree", mine.degree)), form)
+def _what_it_costs(request: HttpRequest, programme: Programme, form: costs.CostForm) -> dict:
+    """The "What it costs" section for the fee status and home nation chosen (both when none)."""
+    chosen = getattr(form, "cleaned_data", {})
+    status, nation = chosen.get("fee_status", ""), chosen.get("home_nation", "")
+    figures = cached(request, "reference-figures", build=costs.Figures.load)
+    today = timezone.localdate()
+    nations = [nation] if nation else [key for key, _ in costs.HOME_NATIONS]
+    loans_on = costs.course_start(programme) or today
+    return {
+        "cost_form": form,
+        "fee_status": status,
+        "international": (
+            costs.international(programme, figures, today) if status != "home" else None
+        ),
+        "home": (
+            costs.home(programme, figures, nations, loans_on) if status != "international" else None
+        ),
+        "schemes": selectors.schemes_for(programme=programme),
+    }
 
 
-@public_page(_validated_eligibility)
+@dataclass(frozen=True)
+class DetailInput:
+    eligibility: eligibility.EligibilityForm
+    cost: costs.CostForm
+
+
+def _validated_detail(request: HttpRequest, *args: str, **kwargs: str) -> Validated:
+    """The student's answers (``my_ielts``, ``my_degree``, ``fee_status``, ``home_nation``):
+    the page is kept per valid set (junk parameters make no new entries); a refused value is
+    shown back, never kept."""
+    forms_ = DetailInput(eligibility.EligibilityForm(request.GET), costs.CostForm(request.GET))
+    if not (forms_.eligibility.is_valid() and forms_.cost.is_valid()):
+        return Validated(None, forms_)
+    mine = forms_.eligibility.mine()
+    state = (
+        ("my_ielts", str(mine.ielts or "")),
+        ("my_degree", mine.degree),
+        ("fee_status", forms_.cost.cleaned_data["fee_status"]),
+        ("home_nation", forms_.cost.cleaned_data["home_nation"]),
+    )
+    return Validated(state, forms_)
+
+
+@public_page(_validated_detail)
 def programme_detail(
     request: HttpRequest,
     university_slug: str,
     programme_slug: str,
-    valid: eligibility.EligibilityForm,
+    valid: DetailInput,
 ) -> HttpResponse:
     programme = selectors.programme_for_reader(
         university_slug=university_slug, programme_slug=programme_slug
@@ -299,10 +335,11 @@ def programme_detail(
             "crumbs": crumbs,
             "fee_kinds": list(fees.KINDS.items()),
             "json_ld": seo.programme_json_ld(request, programme, crumbs),
-            "eligibility_form": valid,
+            "eligibility_form": valid.eligibility,
             "only_own_sources": all(source.kind == "own" for source in programme.sources),
             "today": timezone.localdate(),
-            "checks": eligibility.checks(programme, valid.mine()),
+            "checks": eligibility.checks(programme, valid.eligibility.mine()),
+            **_what_it_costs(request, programme, valid.cost),
         },
     )
 
@@ -381,6 +418,51 @@ def about_data(request: HttpRequest) -> HttpResponse:
             "source_figures": selectors.source_figures(),
             "fee_basis": fees.BASIS_EXPLAINED,
             "crumbs": [("About our data", None)],
+        },
+    )
+
+
+class FundingForm(forms.Form):
+    who = forms.ChoiceField(
+        label="Who you are",
+        choices=[
+            ("", "Anyone"),
+            ("england", "Home student from England"),
+            ("wales", "Home student from Wales"),
+            ("scotland", "Home student from Scotland"),
+            ("northern-ireland", "Home student from Northern Ireland"),
+            ("international", "International student"),
+            ("nhs-staff", "NHS staff"),
+            ("clinicians", "Clinician or health professional"),
+            ("underrepresented", "From a group under-represented in AI"),
+        ],
+        required=False,
+    )
+    kind = forms.ChoiceField(label="Kind", choices=[("", "Any kind")], required=False)
+
+
+def _validated_funding(request: HttpRequest) -> Validated:
+    form = FundingForm(request.GET)
+    kinds = cached(request, "funding-kinds", build=selectors.funding_kinds)
+    form.fields["kind"].choices = [("", "Any kind"), *((k, k) for k in kinds)]
+    if not form.is_valid():
+        return Validated(None, form)
+    return Validated((("who", form.cleaned_data["who"]), ("kind", form.cleaned_data["kind"])), form)
+
+
+@public_page(_validated_funding)
+def funding(request: HttpRequest, valid: FundingForm) -> HttpResponse:
+    """Every funding scheme recorded, filterable by who may apply and kind."""
+    chosen = getattr(valid, "cleaned_data", {})
+    schemes = list(selectors.funding_list(who=chosen.get("who", ""), kind=chosen.get("kind", "")))
+    return render(
+        request,
+        "programmes/funding.html",
+        {
+            "form": valid,
+            "schemes": schemes,
+            "filtered": bool(chosen.get("who") or chosen.get("kind")),
+            "crumbs": [("Funding", None)],
         },
     )
 
@@ -590,7 +672,8 @@ def _compare_page(request: HttpRequest, valid: compare_module.Selection) -> Http
         "remove_urls": [shortlist.compare_url([q for q in ids if q != p]) for p in ids],
     }
     if len(programmes) >= 2:
-        data["rows"] = compare_module.build_rows(programmes)
+        figures = cached(request, "reference-figures", build=costs.Figures.load)
+        data["rows"] = compare_module.build_rows(programmes, figures, timezone.localdate())
         data["chart"] = compare_module.build_chart(programmes)
         data["similar_urls"] = [
             f"{reverse('programme_list')}?" + urlencode([("topic", t.slug) for t in p.topics.all()])
@@ -639,12 +722,17 @@ def guide_list(request: HttpRequest, valid: str) -> HttpResponse:
 def guide_detail(request: HttpRequest, slug: str) -> HttpResponse:
     # Staff preview drafts; public_page never keeps what a signed-in user sees.
     guide = selectors.guide_for_reader(slug=slug, user=request.user)
+    rendered = guide.rendered()
+    if costs.FIGURE_TAG.search(rendered.html):
+        figures = cached(request, "reference-figures", build=costs.Figures.load)
+        html = costs.fill_figures(rendered.html, figures, timezone.localdate())
+        rendered = dataclasses.replace(rendered, html=html)
     response = render(
         request,
         "programmes/guide_detail.html",
         {
             "guide": guide,
-            "rendered": guide.rendered(),
+            "rendered": rendered,
             "is_preview": guide.status != Status.PUBLISHED,
             "programmes": selectors.guide_related_programmes(guide=guide),
             "crumbs": [("Guides", reverse("guide_list")), (guide.title, None)],

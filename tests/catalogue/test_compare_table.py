@@ -92,6 +92,8 @@ def test_every_row_shows_each_programmes_fact(client, pair):
         "Placement or industry project",
         "Topics",
         "Last verified",
+        "International: money to show for the visa",
+        "International: paid when you apply for the visa",
         "Official course page",
     ]
     expected = {

@@ -329,3 +329,18 @@ def test_the_seed_reads_the_later_fact_columns_and_names_a_bad_cell(tmp_path):
     )
     with pytest.raises(seed.SeedError, match="programmes.csv row 2, column next_intake: 'Autumn'"):
         seed.read_programmes(tmp_path)
+
+
+def test_reference_figures_rules_and_funding_load_and_keep_an_editors_change():
+    from programmes.models import FundingScheme, ReferenceFigure, ReferenceRule
+
+    out = load()
+    assert "Reference figures, rules and funding schemes: 22 created" in out
+    assert (ReferenceFigure.objects.count(), ReferenceRule.objects.count()) == (9, 2)
+    assert FundingScheme.objects.count() == 11
+    figure = ReferenceFigure.objects.get(key="student_visa_living_costs_london")
+    figure.amount_gbp = 1600  # an editor read the gov.uk page
+    figure.save()
+    assert "1 kept as editors left them" in load()
+    figure.refresh_from_db()
+    assert figure.amount_gbp == 1600

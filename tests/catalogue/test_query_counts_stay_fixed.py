@@ -82,7 +82,8 @@ def test_home_university_and_topic_pages_have_fixed_query_counts(client):
 def test_detail_page_query_count_does_not_grow_with_topics(client, django_assert_num_queries):
     programme = make_programme(topics=[make_topic() for _ in range(6)])
     make_programme(topics=list(programme.topics.all()))
-    # programme + its topics + similar programmes + related guides
-    with django_assert_num_queries(4):
+    # programme + its topics + similar programmes + related guides + funding schemes linked to
+    # it, and the reference figures and rules for "What it costs" (kept once read)
+    with django_assert_num_queries(7):
         response = client.get(programme.get_absolute_url())
     assert response.status_code == 200

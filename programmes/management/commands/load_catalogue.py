@@ -18,7 +18,17 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from programmes import seed
-from programmes.models import Guide, Programme, SearchSynonym, Status, Topic, University
+from programmes.models import (
+    FundingScheme,
+    Guide,
+    Programme,
+    ReferenceFigure,
+    ReferenceRule,
+    SearchSynonym,
+    Status,
+    Topic,
+    University,
+)
 
 
 class Command(BaseCommand):
@@ -44,6 +54,7 @@ class Command(BaseCommand):
             universities = seed.read_universities(data_dir)
             programmes = seed.read_programmes(data_dir)
             guides = seed.read_guides()
+            figures, rules, funding = seed.read_figures(), seed.read_rules(), seed.read_funding()
         except seed.SeedError as exc:
             raise CommandError(str(exc)) from exc
 
@@ -52,12 +63,14 @@ class Command(BaseCommand):
             uni_stats, by_name = self._load_universities(universities, update)
             prog_stats = self._load_programmes(programmes, by_name, update)
             guide_stats = self._load_guides(guides, update)
+            reference_stats = self._load_reference(figures, rules, funding, update)
 
         for label, stats in (
             ("Topics", topic_stats),
             ("Universities", uni_stats),
             ("Programmes", prog_stats),
             ("Guides", guide_stats),
+            ("Reference figures, rules and funding schemes", reference_stats),
         ):
             self.stdout.write(
                 f"{label}: {stats['created']} created, {stats['updated']} updated, "
@@ -95,6 +108,24 @@ class Command(BaseCommand):
         else:
             stats["kept"] += 1
         return obj, False
+
+    def _load_reference(self, figures, rules, funding, update: bool) -> dict:
+        stats = self._stats()
+        for row in figures:
+            lookup = {"key": row["key"], "effective_from": row["effective_from"]}
+            values = {k: v for k, v in row.items() if k not in lookup}
+            self._upsert(ReferenceFigure, lookup, values, update, stats, f"figure {row['key']}")
+        for row in rules:
+            values = {k: v for k, v in row.items() if k != "key"}
+            self._upsert(
+                ReferenceRule, {"key": row["key"]}, values, update, stats, f"rule {row['key']}"
+            )
+        for row in funding:
+            values = {k: v for k, v in row.items() if k != "slug"}
+            self._upsert(
+                FundingScheme, {"slug": row["slug"]}, values, update, stats, f"scheme {row['name']}"
+            )
+        return stats
 
     def _validate(self, obj, label: str):
         try:
