@@ -21,8 +21,22 @@ pytestmark = pytest.mark.slow
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
+def load_reference() -> None:
+    """The shipped cost figures, rules and funding schemes (what it costs, /funding/)."""
+    from programmes import seed
+    from programmes.models import FundingScheme, ReferenceFigure, ReferenceRule
+
+    for row in seed.read_figures():
+        ReferenceFigure.objects.create(**row)
+    for row in seed.read_rules():
+        ReferenceRule.objects.create(**row)
+    for row in seed.read_funding():
+        FundingScheme.objects.create(**row)
+
+
 def build_site() -> dict:
     """One of everything a public page can show, including unknown facts and a draft."""
+    load_reference()
     ml = make_topic(name="Machine learning", slug="machine-learning", description="Learning.")
     imaging = make_topic(name="Medical imaging", slug="medical-imaging")
     edinburgh = make_university(
@@ -102,6 +116,11 @@ def page_paths(site: dict) -> dict[str, str]:
         "guides": "/guides/",
         "guide": site["guide"].get_absolute_url(),
         "about-data": "/about/data/",
+        "list-eligibility": "/programmes/?my_ielts=6.5&my_degree=2:1&max_ielts=9.0&start_month=9",
+        "detail-international": full.get_absolute_url() + "?fee_status=international&my_ielts=6.0",
+        "detail-bad-choices": full.get_absolute_url() + "?fee_status=x&my_degree=y",
+        "funding": "/funding/",
+        "funding-filtered": "/funding/?who=nhs-staff",
         "shortlist": "/shortlist/?next=/programmes/",
         "gone": site["gone"].get_absolute_url(),
         "404": "/no-such-page/",
@@ -177,6 +196,11 @@ def site(db):
         "guides",
         "guide",
         "about-data",
+        "list-eligibility",
+        "detail-international",
+        "detail-bad-choices",
+        "funding",
+        "funding-filtered",
         "gone",
         "404",
     ],

@@ -29,6 +29,9 @@ def test_public_pages_never_scroll_sideways(live_server, page):
         "compare": "/compare/?" + "&".join(f"p={p.pk}" for p in published),
         "bad-filter": "/programmes/?max_fee_home=abc",
         "shortlist": "/shortlist/",
+        "funding": "/funding/",
+        "detail-costs": manchester + "?my_ielts=6.5&fee_status=international",
+        "list-unrecorded": "/programmes/?max_ielts=9.0&my_ielts=6.5&my_degree=2:1",
     }
     for name, path in paths.items():
         page.goto(live_server.url + path)
