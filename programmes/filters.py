@@ -94,6 +94,7 @@ FACT_FILTERS: dict[str, FactFilter] = {
     "open": FactFilter("application deadline", "deadline"),
 }
 HIDE_UNRECORDED = "hide"
+MATCH_ANY, MATCH_ALL = "any", "all"
 
 
 class SearchTermsFilter(django_filters.CharFilter):
@@ -108,7 +109,11 @@ class SearchTermsFilter(django_filters.CharFilter):
 
     def parsed(self, value: str) -> search.SearchQuery:
         if getattr(self, "_parsed", (None,))[0] != value:
-            self._parsed = (value, search.parse(value, search.synonyms()))
+            query = search.parse(value, search.synonyms())
+            cleaned = getattr(getattr(self, "parent", None), "form", None)
+            if getattr(cleaned, "cleaned_data", {}).get("match") == MATCH_ANY:
+                query = query.loosened()
+            self._parsed = (value, query)
         return self._parsed[1]
 
 
@@ -174,6 +179,23 @@ class ProgrammeFilter(django_filters.FilterSet):
         strip=True,
         help_text="Words in the title, university, city, topics or description; the last word "
         "may be the start of a word.",
+    )
+    # Set when the list was reached from a search whose words named places or study modes
+    # ("Edinburgh online"): the page says how it read them; ``as_typed`` searches the words.
+    read_from = django_filters.CharFilter(
+        label="Read from", max_length=MAX_QUERY_LENGTH, method="filter_nothing"
+    )
+    as_typed = django_filters.ChoiceFilter(
+        choices=[("1", "Search the words as typed")],
+        label="Words",
+        method="filter_nothing",
+        empty_label="Read places and study modes as filters",
+    )
+    match = django_filters.ChoiceFilter(
+        choices=[(MATCH_ANY, "Any of the words"), (MATCH_ALL, "Every word")],
+        label="Match",
+        method="filter_nothing",
+        empty_label="Every word (some, when none matches every word)",
     )
     # distinct=False: each programme has one university and one award, so these filters never
     # repeat a row, and DISTINCT over 5,000 rows costs more than the rest of the query.
@@ -298,6 +320,10 @@ class ProgrammeFilter(django_filters.FilterSet):
             (t["slug"], t["name"]) for t in self.topic_options
         ]
         self.filters["city"].extra["choices"] = [(c, c) for c in self.city_options]
+
+    def university_options_pair(self) -> tuple[list[Any], list[Any]]:
+        """The university and topic options, to build another FilterSet without reading them."""
+        return self.university_options, self.topic_options
 
     def filter_topic(self, queryset, name, value):
         if not value:
@@ -438,7 +464,7 @@ class ProgrammeFilter(django_filters.FilterSet):
         if not self.is_bound:
             return 0
         cleaned = getattr(self.form, "cleaned_data", {})
-        ignored = ("sort", "unrecorded", "my_ielts", "my_degree")
+        ignored = ("sort", "unrecorded", "my_ielts", "my_degree", "match", "read_from", "as_typed")
         return sum(1 for k, v in cleaned.items() if k not in ignored and v not in (None, "", []))
 
     def selected(self, name: str) -> list[str]:

@@ -23,7 +23,14 @@ from portal.same_origin import require_same_origin
 
 from . import calendars, costs, eligibility, exports, fees, search, selectors, seo, shortlist
 from . import compare as compare_module
-from .filters import HIDE_UNRECORDED, MAX_QUERY_LENGTH, ProgrammeFilter, filter_options
+from .filters import (
+    HIDE_UNRECORDED,
+    MATCH_ALL,
+    MATCH_ANY,
+    MAX_QUERY_LENGTH,
+    ProgrammeFilter,
+    filter_options,
+)
 from .models import Guide, Nation, Programme, Status, Topic, University
 
 
@@ -55,6 +62,57 @@ def home(request: HttpRequest) -> HttpResponse:
             ),
         },
     )
+
+
+def _understood(request: HttpRequest, filterset: ProgrammeFilter, params: QueryDict):
+    """A redirect to the filters a search's words name ("Edinburgh online": the university and
+    the online mode), the other words kept as the search; None when they name none."""
+    text = filterset.search_text
+    if not text or params.get("as_typed") or params.get("read_from"):
+        return None
+    vocabulary = cached(request, "place-words", build=search.load_vocabulary)
+    understood = search.understand(text, vocabulary)
+    if not understood:
+        return None
+    target = params.copy()
+    target.pop("page", None)
+    target.pop("sort", None)
+    if understood.text:
+        target["q"] = understood.text
+    else:
+        target.pop("q", None)
+    for name, value in understood.params:
+        if name in ("city", "mode"):
+            target.setdefault(name, value)
+        elif value not in target.getlist(name):
+            target.appendlist(name, value)
+    target["read_from"] = text
+    response = redirect(f"{reverse('programme_list')}?{target.urlencode()}")
+    not_stored(response)
+    return response
+
+
+def _reading(request: HttpRequest, params: QueryDict) -> dict:
+    """How the list read a search's words (for the note above the results), or {}."""
+    read_from = params.get("read_from")
+    if not read_from:
+        return {}
+    vocabulary = cached(request, "place-words", build=search.load_vocabulary)
+    understood = search.understand(read_from, vocabulary)
+    return {
+        "read_from": read_from,
+        "read_as": understood.read_as,
+        "read_notes": understood.notes,
+        "query_as_typed": urlencode({"q": read_from, "as_typed": "1"}),
+    }
+
+
+def _with(query: QueryDict, **values: str) -> str:
+    """``query`` with ``values`` set, encoded."""
+    changed = query.copy()
+    for name, value in values.items():
+        changed[name] = value
+    return changed.urlencode()
 
 
 @dataclass(frozen=True)
@@ -94,7 +152,21 @@ def _validated_list(request: HttpRequest) -> Validated:
 @public_page(_validated_list, guess=_guessed_list_state)
 def programme_list(request: HttpRequest, valid: ListInput) -> HttpResponse:
     filterset, params, requested = valid.filterset, valid.params, valid.requested
+    understood = _understood(request, filterset, params)
+    if understood is not None:
+        return understood
     listing = selectors.programme_listing(filterset=filterset, page=requested)
+    query = filterset.search_query
+    loosened = query.loosened() if query is not None else None
+    if not listing.count and loosened is not query and not params.get("match"):
+        # Never a dead end: no programme matches every word, so show those matching some.
+        loose = params.copy()
+        loose["match"] = MATCH_ANY
+        loose.pop("page", None)
+        if ProgrammeFilter(loose, options=filterset.university_options_pair()).qs.exists():
+            response = redirect(f"{reverse('programme_list')}?{loose.urlencode()}")
+            not_stored(response)
+            return response
     page = listing.page
     assert page is not None  # a page was asked for
     active_filters = filterset.active_filter_count()
@@ -134,6 +206,9 @@ def programme_list(request: HttpRequest, valid: ListInput) -> HttpResponse:
             "hiding_unrecorded": query.get("unrecorded") == HIDE_UNRECORDED,
             "query_hiding_unrecorded": hiding.urlencode(),
             "query_showing_unrecorded": showing.urlencode(),
+            "matching_some_words": params.get("match") == MATCH_ANY,
+            **_reading(request, params),
+            "query_every_word": _with(query, match=MATCH_ALL),
             "page_range": page.paginator.get_elided_page_range(
                 page.number, on_each_side=2, on_ends=1
             ),

@@ -38,8 +38,13 @@ from .index import connect_indexing, index_programmes, indexing_deferred, rebuil
 from .query import SearchQuery, Synonyms, load_synonyms, parse, split_terms, synonyms, text_matches
 from .suggest import suggest
 from .text import MAX_QUERY_TERMS, STOP_WORDS, fold, key_words, words
+from .understand import Understood, Vocabulary, load_vocabulary, understand
 
 __all__ = [
+    "Understood",
+    "Vocabulary",
+    "load_vocabulary",
+    "understand",
     "MAX_QUERY_TERMS",
     "STOP_WORDS",
     "SearchMatch",

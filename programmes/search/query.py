@@ -109,6 +109,20 @@ class SearchQuery:
     def __bool__(self) -> bool:
         return bool(self.clauses)
 
+    def loosened(self) -> SearchQuery:
+        """The same words, any of which may match (ranked: more words matched rank higher):
+        what the list shows, and says so, when no programme matches every word."""
+        merged: list[tuple[str, ...]] = []
+        for choices in self.clauses:
+            for term in choices:
+                # A term of several words ("medical imaging") also matches by each word.
+                for option in (term, *((word,) for word in term if len(term) > 1)):
+                    if option not in merged:
+                        merged.append(option)
+        if len(merged) < 2:
+            return self
+        return SearchQuery((tuple(merged),), False, self.dropped, self.typed_length)
+
     def fts5(self, columns: tuple[str, ...] = ()) -> str:
         """An FTS5 MATCH expression. Every word is a double-quoted string (quotes doubled), so
         FTS5 operators in the input (AND, OR, NOT, NEAR, *, ^, :, parentheses) stay words.

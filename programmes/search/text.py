@@ -56,6 +56,27 @@ STOP_WORDS = frozenset(
         "with",
     }
 )
+# Words students add to any search that say nothing about which programme they want ("masters
+# in AI for healthcare UK course"): every programme here is a UK postgraduate course.
+STUDENT_FILLER_WORDS = frozenset(
+    {
+        "course",
+        "courses",
+        "degree",
+        "degrees",
+        "master",
+        "masters",
+        "postgrad",
+        "postgraduate",
+        "program",
+        "programme",
+        "programmes",
+        "programs",
+        "study",
+        "uk",
+    }
+)
+STOP_WORDS = STOP_WORDS | STUDENT_FILLER_WORDS
 _WORD = re.compile(r"[^\W_]+")
 _APOSTROPHES = re.compile(r"(?<=\w)['’‘`´](?=\w)")
 

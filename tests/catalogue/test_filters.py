@@ -76,7 +76,8 @@ def catalogue():
 
 
 def get(client, query=""):
-    response = client.get(f"/programmes/?{query}")
+    # A search naming a place ("genomic glasgow") is read as that place's filter: followed.
+    response = client.get(f"/programmes/?{query}", follow=True)
     assert response.status_code == 200
     return response
 

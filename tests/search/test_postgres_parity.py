@@ -33,7 +33,8 @@ def catalogue():
 
 
 def search(client, q: str) -> list[str]:
-    response = client.get("/programmes/", {"q": q})
+    # The words as typed, every word: the engines compared, not the reading of places.
+    response = client.get("/programmes/", {"q": q, "as_typed": "1", "match": "all"})
     assert response.status_code == 200
     return sorted(titles(response))
 

@@ -23,8 +23,13 @@ from tests.factories import make_programme, make_topic, make_university
 pytestmark = pytest.mark.django_db
 
 
+# The text search itself: the words as typed (places and modes not read as filters, see
+# test_queries_students_type.py) and every word must match (no partial matches).
+AS_TYPED = {"as_typed": "1", "match": "all"}
+
+
 def found(client, q: str, **params) -> list[str]:
-    response = client.get("/programmes/", {"q": q, **params})
+    response = client.get("/programmes/", {"q": q, **AS_TYPED, **params})
     assert response.status_code == 200
     return titles(response)
 
@@ -162,7 +167,8 @@ def test_a_misspelt_search_offers_a_did_you_mean_link(client, catalogue):
     link = re.search(r'Did you mean <a href="([^"]+)"[^>]*>([^<]+)</a>', response.text)
     assert link.group(2) == "Edinburgh"
     assert "q=Edinburgh" in link.group(1) and "award=MSc" in link.group(1)
-    followed = client.get(link.group(1).replace("&amp;", "&"))
+    # The suggestion names a university: followed, it is read as that university's filter.
+    followed = client.get(link.group(1).replace("&amp;", "&"), follow=True)
     assert titles(followed) == ["Health Data Science"]
 
 
@@ -245,7 +251,7 @@ HOSTILE = [
 
 @pytest.mark.parametrize("q", HOSTILE)
 def test_hostile_searches_never_fail_on_the_list(client, catalogue, q):
-    response = client.get("/programmes/", {"q": q})
+    response = client.get("/programmes/", {"q": q}, follow=True)
     assert response.status_code == 200
 
 
@@ -372,15 +378,16 @@ def count_queries(client, url, params) -> int:
 def test_search_query_count_is_fixed(client, catalogue):
     for n in range(30):
         make_programme(title=f"Health Data Science {n}")
-    # Cold pages: filter options (2), synonyms, count, 2 facets (nations and universities share
-    # one), the page's ids by rank, their cards, their topics.
-    assert count_queries(client, "/programmes/", {"q": "health data"}) == 9
-    assert count_queries(client, "/programmes/", {"q": "health science"}) == 9
-    assert count_queries(client, "/programmes/", {"q": "health", "sort": "title"}) == 8
+    # Cold pages: filter options (2), synonyms, the place and mode words, count, 2 facets
+    # (nations and universities share one), the page's ids by rank, their cards, their topics.
+    assert count_queries(client, "/programmes/", {"q": "health data"}) == 10
+    assert count_queries(client, "/programmes/", {"q": "health science"}) == 10
+    assert count_queries(client, "/programmes/", {"q": "health", "sort": "title"}) == 9
     # No results: no topics to prefetch, and the "Did you mean" vocabulary is read (3 queries,
     # then cached with the catalogue).
-    assert count_queries(client, "/programmes/", {"q": "zzzz"}) == 10
-    assert count_queries(client, "/programmes/", {"q": "zzzz epidemiology"}) == 10
+    assert count_queries(client, "/programmes/", {"q": "zzzz"}) == 11
+    # (Several words with no full match lead to the partial matches: asked for every word.)
+    assert count_queries(client, "/programmes/", {"q": "zzzz epidemiology", "match": "all"}) == 11
 
 
 def test_site_search_query_count_is_fixed(client, catalogue):

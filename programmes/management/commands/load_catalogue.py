@@ -149,6 +149,10 @@ class Command(BaseCommand):
             if not topic.also_known_as and seed.TOPIC_ALIASES.get(slug):
                 topic.also_known_as = seed.TOPIC_ALIASES[slug]
                 topic.save(update_fields=["also_known_as", "updated"])
+        for old, new in seed.REPLACED_SEARCH_SYNONYMS.items():
+            for synonym in SearchSynonym.objects.filter(terms=old):
+                synonym.terms = new
+                synonym.save()  # signals: the synonym cache and pages are refreshed
         for terms in seed.SEARCH_SYNONYMS:
             SearchSynonym.objects.get_or_create(terms=terms)
         return stats
