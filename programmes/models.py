@@ -613,7 +613,7 @@ class Programme(TimeStamped):
     def source_url_list(self) -> list[str]:
         return [line.strip() for line in self.source_urls.splitlines() if line.strip()]
 
-    @property
+    @functools.cached_property
     def sources(self) -> list[provenance.Source]:
         """Each source URL with what it is (own site, other site, pre-release copy)."""
         return provenance.sources(self.source_url_list, self.university.own_domains)

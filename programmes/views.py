@@ -330,11 +330,16 @@ def site_search(request: HttpRequest, valid: SearchInput) -> HttpResponse:
     return render(request, "programmes/search.html", context)
 
 
+def _reference_figures(request: HttpRequest) -> costs.Figures:
+    """The cost figures and rules, kept with the catalogue (a changed figure bumps it)."""
+    return cached(request, "reference-figures", build=costs.Figures.load)
+
+
 def _what_it_costs(request: HttpRequest, programme: Programme, form: costs.CostForm) -> dict:
     """The "What it costs" section for the fee status and home nation chosen (both when none)."""
     chosen = getattr(form, "cleaned_data", {})
     status, nation = chosen.get("fee_status", ""), chosen.get("home_nation", "")
-    figures = cached(request, "reference-figures", build=costs.Figures.load)
+    figures = _reference_figures(request)
     today = timezone.localdate()
     nations = [nation] if nation else [key for key, _ in costs.HOME_NATIONS]
     loans_on = costs.course_start(programme) or today
@@ -747,7 +752,7 @@ def _compare_page(request: HttpRequest, valid: compare_module.Selection) -> Http
         "remove_urls": [shortlist.compare_url([q for q in ids if q != p]) for p in ids],
     }
     if len(programmes) >= 2:
-        figures = cached(request, "reference-figures", build=costs.Figures.load)
+        figures = _reference_figures(request)
         data["rows"] = compare_module.build_rows(programmes, figures, timezone.localdate())
         data["chart"] = compare_module.build_chart(programmes)
         data["similar_urls"] = [
@@ -799,7 +804,7 @@ def guide_detail(request: HttpRequest, slug: str) -> HttpResponse:
     guide = selectors.guide_for_reader(slug=slug, user=request.user)
     rendered = guide.rendered()
     if costs.FIGURE_TAG.search(rendered.html):
-        figures = cached(request, "reference-figures", build=costs.Figures.load)
+        figures = _reference_figures(request)
         html = costs.fill_figures(rendered.html, figures, timezone.localdate())
         rendered = dataclasses.replace(rendered, html=html)
     response = render(
