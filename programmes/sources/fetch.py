@@ -60,6 +60,7 @@ REASONS = {
     "redirect-loop": "redirects in a loop",
     "robots": "robots.txt asks robots not to read it",
     "extract-error": "read, but the extractor failed on it (a bug: see the log)",
+    "extract-slow": "read, but reading its facts took longer than the time limit",
 }
 
 

@@ -396,6 +396,9 @@ def read_page(page: SourcePage, fetcher: Fetcher) -> PageRead:
             read.text = extract.page_text(result.text)[:PAGE_TEXT_MAX]
             if read.changed:
                 facts = extract.extract(result.text)
+        except extract.TooSlow as exc:
+            logger.warning("extracting facts from %s: %s", page.url, exc)
+            read.reason, read.detail, read.changed, facts = "extract-slow", str(exc), False, []
         except Exception:
             # A page the extractor chokes on is a bug to fix, not a reason to stop the run.
             logger.exception("extracting facts from %s failed", page.url)

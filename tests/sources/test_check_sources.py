@@ -222,3 +222,19 @@ def test_an_extractor_failure_is_recorded_and_the_run_goes_on(pages, monkeypatch
     assert "failed (extract-error 1)" in output
     assert SourcePage.objects.get(url=pages.url("/bad")).last_reason == "extract-error"
     assert Suggestion.objects.count() == 3
+
+
+def test_a_page_too_slow_to_read_is_recorded_and_the_run_goes_on(pages, monkeypatch):
+    from programmes.sources.extract import common
+
+    many_lines = "".join(f"<p>Line {n}: tuition fee £{12_000 + n:,}</p>" for n in range(200))
+    pages.routes["/slow"] = Page(many_lines)
+    pages.routes["/course"] = course_page()
+    programme = make_programme(official_url=pages.url("/slow"), source_urls=pages.url("/course"))
+    monkeypatch.setattr(common, "TIME_LIMIT", 0.0)  # any page with more than a few lines
+    output = run("--programme", str(programme.pk))
+    assert "extract-slow" in output
+    assert SourcePage.objects.get(url=pages.url("/slow")).last_reason == "extract-slow"
+    # The course page after it was still read (its facts are too slow under this limit too,
+    # so it is refused the same way, not skipped).
+    assert SourcePage.objects.get(url=pages.url("/course")).last_read_at is not None

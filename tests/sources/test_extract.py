@@ -187,3 +187,30 @@ def test_a_table_row_with_a_long_label_and_many_fees_is_read_in_linear_time():
     started = time.monotonic()
     extract(page)
     assert time.monotonic() - started < 8
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "<p>IELTS " + "6" * 60_000 + "</p>",  # was 10 s: the score's look-ahead rescanned digits
+        "<p>" + "IELTS 6.5 overall " * 20_000 + "</p>",
+        "<table>" + "<tr><td>" * 3_000 + "Fees £12,000" + "</td></tr>" * 3_000 + "</table>",
+        "".join(f"<p>Full-time {n} years tuition fee £{10_000 + n}</p>" for n in range(20_000)),
+    ],
+    ids=["ielts-then-digits", "repeated-ielts", "nested-tables", "many-fee-lines"],
+)
+def test_hostile_pages_within_the_caps_are_read_in_about_a_second(page):
+    started = time.monotonic()
+    extract(page)
+    assert time.monotonic() - started < 2
+
+
+def test_reading_stops_at_the_time_limit_with_a_reason():
+    from programmes.sources.extract import TooSlow
+
+    page = "".join(f"<p>Tuition fee £{10_000 + n}</p>" for n in range(5_000))
+    with pytest.raises(TooSlow, match="longer than"):
+        extract(page, time_limit=0.0)
+    # The limit is per call: the next page starts afresh.
+    facts = extract("<h3>Tuition fees 2026/27</h3><p>Home students: £12,000 per year</p>")
+    assert [(f.field, f.value) for f in facts] == [("fee_home_gbp", 12000)]

@@ -26,7 +26,17 @@ full-time home fee.
 
 from __future__ import annotations
 
-from .common import FEE_FIELDS, FIELDS, Fact, academic_years, display_value, line_contexts
+from . import common
+from .common import (
+    FEE_FIELDS,
+    FIELDS,
+    Fact,
+    TooSlow,
+    academic_years,
+    display_value,
+    line_contexts,
+    reading_within,
+)
 from .dates import find_start_months
 from .degree import find_min_degree
 from .durations import find_durations, find_modes
@@ -36,8 +46,16 @@ from .placement import find_placement
 from .text import page_lines, page_text
 
 
-def extract(document: str) -> list[Fact]:
-    """Every fact found on the page, at most one per field, in the FIELDS order."""
+def extract(document: str, *, time_limit: float | None = None) -> list[Fact]:
+    """Every fact found on the page, at most one per field, in the FIELDS order.
+
+    Raises ``TooSlow`` when reading takes longer than ``time_limit`` seconds (``TIME_LIMIT``).
+    """
+    with reading_within(common.TIME_LIMIT if time_limit is None else time_limit):
+        return _extract(document)
+
+
+def _extract(document: str) -> list[Fact]:
     lines = page_lines(document)
     contexts = line_contexts(lines)
     all_years = {y for line in lines for y in academic_years(line.text)}
@@ -53,4 +71,13 @@ def extract(document: str) -> list[Fact]:
     return facts
 
 
-__all__ = ["FEE_FIELDS", "FIELDS", "Fact", "display_value", "extract", "page_lines", "page_text"]
+__all__ = [
+    "FEE_FIELDS",
+    "FIELDS",
+    "Fact",
+    "TooSlow",
+    "display_value",
+    "extract",
+    "page_lines",
+    "page_text",
+]

@@ -5,12 +5,46 @@ from __future__ import annotations
 
 import calendar
 import dataclasses
+import math
 import re
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
 from .text import Line, clean
+
+# Reading one page's facts may take at most this long (seconds). Every finder is linear in the
+# page's text, which the fetcher caps; the limit is the guard for an input nobody foresaw.
+TIME_LIMIT = 2.0
+_deadline: ContextVar[float] = ContextVar("extract_deadline", default=math.inf)
+
+
+class TooSlow(Exception):
+    """Reading the page's facts took longer than ``TIME_LIMIT``: the page is skipped."""
+
+
+@contextmanager
+def reading_within(seconds: float) -> Iterator[None]:
+    """The deadline for the finders' ``each_line`` loops, for the ``with`` block."""
+    token = _deadline.set(time.monotonic() + seconds)
+    try:
+        yield
+    finally:
+        _deadline.reset(token)
+
+
+def each_line(lines: Sequence[Line]) -> Iterator[tuple[int, Line]]:
+    """``enumerate(lines)``, stopping with ``TooSlow`` once the page's deadline has passed."""
+    deadline = _deadline.get()
+    for index, line in enumerate(lines):
+        if index % 32 == 0 and time.monotonic() > deadline:
+            raise TooSlow(f"reading the facts took longer than {TIME_LIMIT:g} s")
+        yield index, line
+
 
 # The same (number, name) pairs as programmes.models.MONTHS; not imported from there so this
 # module needs no Django settings (bench-extract runs it bare).
@@ -123,7 +157,7 @@ def line_contexts(lines: list[Line]) -> list[str]:
     values, so every item of a list under it is read with it, until the next label or heading.
     """
     contexts, heading, label = [], "", ""
-    for line in lines:
+    for _, line in each_line(lines):
         contexts.append(clean(f"{heading} {label}") if label != heading else heading)
         if line.heading and not line.table_head:
             heading, label = line.text[:120], ""

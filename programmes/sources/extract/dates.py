@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .common import MONTHS, Fact, quote_around, sentences, with_label
+from .common import MONTHS, Fact, each_line, quote_around, sentences, with_label
 from .text import Line
 
 _MONTH_NAMES = {name.lower(): name for _, name in MONTHS}
@@ -32,7 +32,7 @@ def find_start_months(lines: list[Line], contexts: list[str]) -> list[Fact]:
     months: set[int] = set()
     quote = None
     number_of = {name: number for number, name in MONTHS}
-    for index, line in enumerate(lines):
+    for index, line in each_line(lines):
         text = line.text
         for _, sentence in sentences(text):
             label_here = _START_LABEL.search(sentence)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .common import Fact, quote_around, sentences
+from .common import Fact, each_line, quote_around, sentences
 from .text import Line
 
 _DEGREE_CLASS = [
@@ -24,7 +24,7 @@ _SECONDARY = re.compile(
 def find_min_degree(lines: list[Line]) -> list[Fact]:
     primary: dict[str, str] = {}
     secondary: dict[str, str] = {}
-    for line in lines:
+    for _, line in each_line(lines):
         for _, sentence in sentences(line.text):
             if not _DEGREE_WORD.search(sentence):
                 continue

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import re
 
-from .common import FULL_TIME, PART_TIME, Fact, quote_around, sentences, study_mode, with_label
+from .common import (
+    FULL_TIME,
+    PART_TIME,
+    Fact,
+    each_line,
+    quote_around,
+    sentences,
+    study_mode,
+    with_label,
+)
 from .text import Line
 
 _NUMBER_WORDS = {
@@ -72,7 +81,7 @@ def _clauses(text: str) -> list[str]:
 
 def find_durations(lines: list[Line], contexts: list[str]) -> list[Fact]:  # noqa: C901
     found: dict[str | None, dict[int, str]] = {"full-time": {}, "part-time": {}, None: {}}
-    for index, line in enumerate(lines):
+    for index, line in each_line(lines):
         text = line.text
         context = contexts[index]
         labelled = _DURATION_LABEL.search(f"{text[:40]} {context}")
@@ -153,7 +162,7 @@ def find_modes(lines: list[Line], contexts: list[str]) -> list[Fact]:
     """
     modes: set[str] = set()
     quotes: dict[str, str] = {}
-    for index, line in enumerate(lines):
+    for index, line in each_line(lines):
         text = line.text
         labelled = _MODE_LABEL.search(text[:40]) or (
             _MODE_LABEL.search(contexts[index][-40:]) and len(text) < 120

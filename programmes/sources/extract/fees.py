@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .common import MONEY, Fact, quote_around, sentences, study_mode, year_in
+from .common import MONEY, Fact, each_line, quote_around, sentences, study_mode, year_in
 from .text import Line
 
 _RANGE_AFTER = re.compile(r"^\s*(?:-|–|—|to)\s*(?:£|GBP)", re.I)
@@ -133,7 +133,7 @@ def fee_amounts(  # noqa: C901 - the fee rules in one reading order; split in th
 ) -> list[_Amount]:
     amounts = []
     order = 0
-    for index, line in enumerate(lines):
+    for index, line in each_line(lines):
         if not MONEY.search(line.text):
             continue
         context = contexts[index]

@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from .common import Fact, quote_around, sentences, with_label
+from .common import Fact, each_line, quote_around, sentences, with_label
 from .text import Line
 
-_SCORE = r"([4-9](?:\.[05])?)(?![\d.]*\d)"
+# Not part of a longer number; the look-behind keeps a search over a run of digits linear.
+_SCORE = r"(?<![\d.])([4-9](?:\.[05])?)(?!\.?\d)"
 _IELTS_OVERALL = [
     re.compile(
         r"\b(?:overall|total)\b(?: band)?(?: score)?(?: of| at)?"
@@ -33,7 +34,7 @@ _NOT_A_REQUIREMENT = re.compile(
 
 def find_ielts(lines: list[Line], contexts: list[str]) -> list[Fact]:
     found: dict[Decimal, str] = {}
-    for index, line in enumerate(lines):
+    for index, line in each_line(lines):
         text = line.text
         if "ielts" not in (text + " " + contexts[index]).lower():
             continue

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .common import Fact, quote_around, sentences
+from .common import Fact, each_line, quote_around, sentences
 from .text import Line
 
 _PLACEMENT = re.compile(
@@ -22,7 +22,7 @@ _NEGATIVE = re.compile(
 
 def find_placement(lines: list[Line]) -> list[Fact]:
     yes = no = None
-    for line in lines:
+    for _, line in each_line(lines):
         for _, sentence in sentences(line.text):
             match = _PLACEMENT.search(sentence)
             if not match or _NOT_PLACEMENT.search(sentence):
