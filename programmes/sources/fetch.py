@@ -24,6 +24,7 @@ many pages goes on. The rules (healthchecks' webhook helper is the model):
 from __future__ import annotations
 
 import ipaddress
+import logging
 import socket
 import threading
 import time
@@ -36,6 +37,8 @@ import charset_normalizer
 import httpx
 from django.conf import settings
 from django.core.cache import cache
+
+logger = logging.getLogger(__name__)
 
 MAX_REDIRECTS = 5
 ROBOTS_MAX_BYTES = 512 * 1024
@@ -59,6 +62,7 @@ REASONS = {
     "too-many-redirects": "more than 5 redirects",
     "redirect-loop": "redirects in a loop",
     "robots": "robots.txt asks robots not to read it",
+    "unexpected": "failed in a way the fetcher does not foresee (a bug: see the log)",
     "extract-error": "read, but the extractor failed on it (a bug: see the log)",
     "extract-slow": "read, but reading its facts took longer than the time limit",
 }
@@ -464,6 +468,12 @@ class Fetcher:
                 self._fetch(url, etag, last_modified, deadline, result, watchdog)
         except Refused as exc:
             result.reason, result.detail = exc.reason, exc.detail
+            result.text, result.content = "", b""
+        except Exception as exc:
+            # Whatever else a remote side manages to provoke is a refusal too (and a bug to
+            # look at in the log): one page must never stop a run over many.
+            logger.exception("reading %s failed unexpectedly", url)
+            result.reason, result.detail = "unexpected", f"{exc.__class__.__name__} (see the log)"
             result.text, result.content = "", b""
         return result
 

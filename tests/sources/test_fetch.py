@@ -363,3 +363,23 @@ def test_waiting_for_our_turn_does_not_count_against_the_time_limit(pages, setti
     with Fetcher() as fetcher:
         assert fetcher.fetch(pages.url("/a")).ok  # robots.txt, then /a: a one-second wait
         assert fetcher.fetch(pages.url("/b")).ok  # waits a second more, still within its limit
+
+
+def test_a_failure_nobody_foresaw_is_a_refusal_and_the_next_page_is_read(pages, monkeypatch):
+    from programmes.sources import fetch as fetch_module
+
+    real_decode = fetch_module.decode
+
+    def decode(body, content_type=""):
+        if b"explodes" in body:
+            raise RuntimeError("a codec bug")
+        return real_decode(body, content_type)
+
+    monkeypatch.setattr(fetch_module, "decode", decode)
+    pages.routes["/odd"] = Page("<p>explodes</p>")
+    pages.routes["/fine"] = Page(HTML)
+    with fetch_module.Fetcher() as fetcher:
+        odd = fetcher.fetch(pages.url("/odd"))
+        fine = fetcher.fetch(pages.url("/fine"))
+    assert (odd.reason, odd.detail, odd.text) == ("unexpected", "RuntimeError (see the log)", "")
+    assert fine.ok and "Tuition fees" in fine.text
