@@ -1103,12 +1103,17 @@ PAGE_TEXT_MAX = 100_000
 class PageKind(models.TextChoices):
     OFFICIAL = "official", "Official course page"
     SOURCE = "source", "Source URL"
+    LINKED = "linked", "Linked from the course page"
 
 
 class SourcePage(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="pages")
     url = models.URLField("URL", max_length=500)
     kind = models.CharField(max_length=10, choices=PageKind.choices, default=PageKind.SOURCE)
+    # A linked page (fees, English requirements, how to apply): the course page that links to
+    # it and the link's words, as check_sources found them (programmes/sources/links.py).
+    found_on = models.URLField("linked from", max_length=500, blank=True)
+    link_text = models.CharField("link text", max_length=200, blank=True)
     created = models.DateTimeField(auto_now_add=True)
     last_read_at = models.DateTimeField("last read", null=True, blank=True)
     last_status = models.PositiveSmallIntegerField("last HTTP status", null=True, blank=True)

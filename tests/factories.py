@@ -14,6 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from django import forms
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils.text import slugify
 
@@ -136,6 +137,13 @@ COURSE = """<html><body><main><h1>MSc Health Data Science</h1>
 
 def course_page(home="12,000", etag='"v1"') -> Page:
     return Page(COURSE.format(home=home), etag=etag)
+
+
+def run_command(name: str, *args) -> str:
+    """A management command's output (``run_command("check_sources", "--programme", "3")``)."""
+    out = io.StringIO()
+    call_command(name, *args, stdout=out)
+    return out.getvalue()
 
 
 BACKENDS = {

@@ -28,6 +28,7 @@ from programmes.admin_site import object_pk
 from programmes.fees import money
 from programmes.models import (
     FeePeriod,
+    PageKind,
     PageRead,
     Programme,
     Suggestion,
@@ -109,14 +110,14 @@ class SuggestionAdmin(admin.ModelAdmin):
     list_display = ["field_name", "change", "decide", "programme_link", "quote_excerpt", "source"]
     list_display_links = None  # the columns carry their own links
     list_filter = [DecisionFilter, "origin", "field"]
-    list_select_related = ["programme__university", "read"]
+    list_select_related = ["programme__university", "read__page"]
     search_fields = ["programme__title", "programme__university__name", "quote", "value"]
     list_per_page = 50
     actions = ["accept_selected", "dismiss_selected"]
     change_form_template = "admin/programmes/suggestion/review.html"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("programme__university", "read")
+        return super().get_queryset(request).select_related("programme__university", "read__page")
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {"title": "Suggestions to review", **(extra_context or {})}
@@ -178,6 +179,9 @@ class SuggestionAdmin(admin.ModelAdmin):
             return f"{label}, {when}"
         shown = obj.source_url.split("://", 1)[-1]
         shown = shown if len(shown) <= 48 else shown[:45] + "…"
+        page = obj.read.page if obj.read else None
+        if page is not None and page.kind == PageKind.LINKED:
+            label = f"{label} on the page the course page links as “{page.link_text}”"
         return format_html(
             '<a href="{}" rel="noopener noreferrer nofollow">{}</a><br>{}, {}',
             obj.source_url,

@@ -50,7 +50,7 @@ from programmes.models import (
     months_to_mask,
 )
 
-from . import extract
+from . import extract, links
 from .fetch import Fetcher
 
 logger = logging.getLogger(__name__)
@@ -270,7 +270,12 @@ def sync_pages(programmes) -> None:
                         SourcePage.objects.create(programme=programme, url=url[:500], kind=kind)
                 except IntegrityError:
                     pass  # another run created it first
-        gone = [p.pk for url, p in existing.items() if url not in wanted]
+        # A linked page stays while the page that links to it is still listed.
+        gone = [
+            p.pk
+            for url, p in existing.items()
+            if url not in wanted and not (p.kind == PageKind.LINKED and p.found_on in wanted)
+        ]
         if gone:
             SourcePage.objects.filter(pk__in=gone).delete()
 
@@ -374,6 +379,42 @@ def _suggest(page: SourcePage, read: PageRead, facts: list[extract.Fact]) -> int
     return made
 
 
+def _for_this_programme(facts: list[extract.Fact], page: SourcePage, text: str):
+    """A linked fees page may be a faculty-wide schedule: its fee is this programme's only when
+    the page names the programme (its title). Other facts stand as read."""
+    title = " ".join(page.programme.title.lower().split())
+    if title and title in " ".join(text.lower().split()):
+        return facts
+    return [fact for fact in facts if fact.field not in extract.FEE_FIELDS]
+
+
+def add_linked_pages(page: SourcePage, found: list[links.Link]) -> int:
+    """The course page's fee, English, entry and how-to-apply links become the programme's
+    pages (at most ``links.MAX_LINKED_PAGES``); returns how many were added."""
+    already = SourcePage.objects.filter(programme_id=page.programme_id)
+    known = set(already.values_list("url", flat=True))
+    room = links.MAX_LINKED_PAGES - already.filter(kind=PageKind.LINKED).count()
+    added = 0
+    for link in found:
+        if added >= room:
+            break
+        if link.url in known:
+            continue
+        try:
+            with transaction.atomic():
+                SourcePage.objects.create(
+                    programme_id=page.programme_id,
+                    url=link.url,
+                    kind=PageKind.LINKED,
+                    found_on=page.url,
+                    link_text=link.text or links.LABELS[link.subject],
+                )
+        except IntegrityError:
+            continue  # another run added it first
+        added += 1
+    return added
+
+
 def read_page(page: SourcePage, fetcher: Fetcher) -> PageRead:
     """Read one claimed page, store the read, make suggestions, release the claim."""
     result = fetcher.fetch(page.url, etag=page.etag, last_modified=page.last_modified)
@@ -396,6 +437,8 @@ def read_page(page: SourcePage, fetcher: Fetcher) -> PageRead:
             read.text = extract.page_text(result.text)[:PAGE_TEXT_MAX]
             if read.changed:
                 facts = extract.extract(result.text)
+                if page.kind == PageKind.LINKED:
+                    facts = _for_this_programme(facts, page, read.text)
         except extract.TooSlow as exc:
             logger.warning("extracting facts from %s: %s", page.url, exc)
             read.reason, read.detail, read.changed, facts = "extract-slow", str(exc), False, []
@@ -410,6 +453,8 @@ def read_page(page: SourcePage, fetcher: Fetcher) -> PageRead:
             )
     elif result.not_modified:
         read.content_hash = page.content_hash
+    if page.kind == PageKind.OFFICIAL and result.ok and not result.not_modified:
+        add_linked_pages(page, links.course_links(result.text, result.final_url or page.url))
     if read.reason:
         result.reason = read.reason  # keep the old hash and validators: the next run retries
     with transaction.atomic():

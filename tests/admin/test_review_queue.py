@@ -312,3 +312,24 @@ def test_a_value_the_catalogue_rules_refuse_is_not_accepted(editor):
     response = editor.post(accept_url(report), follow=True)
     assert "Not accepted:" in text_of(response) and "steps of 0.5" in text_of(response)
     assert Programme.objects.get(pk=programme.pk).ielts_overall is None
+
+
+def test_a_suggestion_from_a_linked_page_says_which_link_led_there(editor):
+    from programmes.models import PageKind, PageRead, SourcePage
+
+    programme = make_programme()
+    page = SourcePage.objects.create(
+        programme=programme,
+        url="https://www.example.ac.uk/fees",
+        kind=PageKind.LINKED,
+        found_on="https://www.example.ac.uk/course",
+        link_text="Fees and funding",
+    )
+    read = PageRead.objects.create(page=page, http_status=200, changed=True)
+    suggestion = suggest(programme, read=read)
+    queue = editor.get(QUEUE).content.decode()
+    assert "read on the page the course page links as “Fees and funding”" in queue
+    review = editor.get(reverse("admin:programmes_suggestion_change", args=[suggestion.pk]))
+    text = html.unescape(review.content.decode())
+    assert 'The course page <a href="https://www.example.ac.uk/course"' in text
+    assert "links to this page as “Fees and funding”." in text

@@ -2,25 +2,22 @@
 
 from __future__ import annotations
 
-import io
 import threading
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 from django.db import connection
 
 from programmes.models import PageRead, SourcePage, Status, Suggestion, SuggestionStatus
 from programmes.sources.services import check_pages, dismiss, programmes_to_check
-from tests.factories import COURSE, course_page, make_programme
+from tests.factories import COURSE, course_page, make_programme, run_command
 from tests.pages_server import Page, redirect, sleep_then
 
 pytestmark = pytest.mark.django_db
 
 
 def run(*args) -> str:
-    out = io.StringIO()
-    call_command("check_sources", *args, stdout=out)
-    return out.getvalue()
+    return run_command("check_sources", *args)
 
 
 @pytest.fixture
