@@ -24,7 +24,6 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.admin.models import CHANGE, LogEntry
@@ -33,8 +32,6 @@ from django.db.models import Q
 from django.utils import timezone
 
 from programmes.models import (
-    MONTH_NAMES,
-    MONTHS,
     PAGE_READS_KEPT,
     PAGE_TEXT_MAX,
     PageKind,
@@ -43,48 +40,32 @@ from programmes.models import (
     SourcePage,
     Status,
     Suggestion,
-    SuggestionField,
     SuggestionOrigin,
     SuggestionStatus,
-    mask_to_months,
-    months_to_mask,
 )
 
+from ..csv_columns import COLUMNS, CellError
 from . import extract, links
 from .fetch import Fetcher
 
 logger = logging.getLogger(__name__)
 LEASE_SLACK_SECONDS = 60
-_MONTH_NUMBER = {name.lower(): number for number, name in MONTHS}
-_YES_NO = {True: "yes", False: "no", None: ""}
+COLUMN_BY_NAME = {column.name: column for column in COLUMNS}
 
 
 # ----- programme values as the CSV writes them ---------------------------------------------
 
 
 def current_value(programme: Programme, field_name: str) -> str:
-    """The programme's value for a suggestion field, in the CSV export's form."""
-    if field_name == SuggestionField.FEE_HOME:
-        return "" if programme.fee_home is None else str(programme.fee_home)
-    if field_name == SuggestionField.FEE_INTERNATIONAL:
-        return "" if programme.fee_international is None else str(programme.fee_international)
-    if field_name == SuggestionField.IELTS:
-        return "" if programme.ielts_overall is None else f"{programme.ielts_overall:.1f}"
-    if field_name == SuggestionField.DURATION_FT:
-        value = programme.duration_full_time_months
-        return "" if value is None else str(value)
-    if field_name == SuggestionField.DURATION_PT:
-        value = programme.duration_part_time_months
-        return "" if value is None else str(value)
-    if field_name == SuggestionField.MODES:
-        return "; ".join(m for m, f in Programme.MODE_FIELDS.items() if getattr(programme, f))
-    if field_name == SuggestionField.START_MONTHS:
-        return "; ".join(MONTH_NAMES[m] for m in mask_to_months(programme.start_month_mask))
-    if field_name == SuggestionField.MIN_DEGREE:
-        return programme.min_degree
-    if field_name == SuggestionField.PLACEMENT:
-        return _YES_NO[programme.placement]
-    return ""
+    """The programme's value for a suggestion field, as the CSV export writes it (the
+    suggestion fields are CSV column names; "other" has no value)."""
+    column = COLUMN_BY_NAME.get(field_name)
+    if column is None or not column.importable:
+        return ""
+    values = [getattr(programme, name) for name in column.reads]
+    if column.write is None:
+        return "" if values[0] is None else str(values[0])
+    return column.write(*values)
 
 
 def current_state(programme: Programme, field_name: str) -> str:
@@ -106,44 +87,25 @@ class InvalidValue(ValueError):
 
 
 def apply_value(programme: Programme, suggestion: Suggestion) -> list[str]:
-    """Set the suggested value on ``programme`` (not saved); return the model fields changed."""
+    """Set the suggested value on ``programme`` (not saved); return the model fields changed.
+
+    The value is read as the CSV import reads that column; a fee brings its period and year.
+    """
     name, raw = suggestion.field, suggestion.value.strip()
+    column = COLUMN_BY_NAME.get(name)
+    if column is None or column.read is None:
+        raise InvalidValue(f"{suggestion.get_field_display()} cannot be applied automatically")
     try:
-        if name in (SuggestionField.FEE_HOME, SuggestionField.FEE_INTERNATIONAL):
-            attr = "fee_home" if name == SuggestionField.FEE_HOME else "fee_international"
-            setattr(programme, attr, int(raw.replace(",", "").replace("£", "")))
-            programme.fee_period = suggestion.period
-            programme.fee_year = suggestion.year
-            return [attr, "fee_period", "fee_year"]
-        if name == SuggestionField.IELTS:
-            programme.ielts_overall = Decimal(raw)
-            return ["ielts_overall"]
-        if name in (SuggestionField.DURATION_FT, SuggestionField.DURATION_PT):
-            attr = (
-                "duration_full_time_months"
-                if name == SuggestionField.DURATION_FT
-                else "duration_part_time_months"
-            )
-            setattr(programme, attr, int(raw))
-            return [attr]
-        if name == SuggestionField.MODES:
-            modes = {m.strip().lower() for m in raw.split(";") if m.strip()}
-            for mode, attr in Programme.MODE_FIELDS.items():
-                setattr(programme, attr, mode in modes)
-            return list(Programme.MODE_FIELDS.values())
-        if name == SuggestionField.START_MONTHS:
-            months = [_MONTH_NUMBER[m.strip().lower()] for m in raw.split(";") if m.strip()]
-            programme.start_month_mask = months_to_mask(months)
-            return ["start_month_mask"]
-        if name == SuggestionField.MIN_DEGREE:
-            programme.min_degree = raw
-            return ["min_degree"]
-        if name == SuggestionField.PLACEMENT:
-            programme.placement = {"yes": True, "no": False}[raw.lower()]
-            return ["placement"]
-    except (ValueError, KeyError, ArithmeticError):
-        raise InvalidValue(f"{raw[:60]!r} is not a value for {name}") from None
-    raise InvalidValue(f"{suggestion.get_field_display()} cannot be applied automatically")
+        values = column.read(raw)
+    except CellError as exc:
+        raise InvalidValue(f"{raw[:60]!r} is not a value for {name}: {exc.messages[0]}") from None
+    if name in extract.FEE_FIELDS:
+        if next(iter(values.values())) is None:
+            raise InvalidValue(f"{raw[:60]!r} is not a value for {name}")
+        values.update(fee_period=suggestion.period, fee_year=suggestion.year)
+    for attr, value in values.items():
+        setattr(programme, attr, value)
+    return list(values)
 
 
 # ----- the editors' decisions --------------------------------------------------------------
