@@ -292,7 +292,7 @@ class ProgrammeQuerySet(models.QuerySet):
         return self.filter(~self.verified_recently())
 
     def with_mode(self, mode: str):
-        field = Programme.MODE_FIELDS[mode]
+        field = Programme.MODE_FIELDS[Mode(mode)]
         return self.filter(**{field: True})
 
     def starting_in(self, month: int):
@@ -303,7 +303,7 @@ class ProgrammeQuerySet(models.QuerySet):
 
 
 class Programme(TimeStamped):
-    MODE_FIELDS: dict[str, str] = {
+    MODE_FIELDS: dict[Mode, str] = {
         Mode.FULL_TIME: "offers_full_time",
         Mode.PART_TIME: "offers_part_time",
         Mode.ONLINE: "offers_online",
