@@ -1199,6 +1199,11 @@ class SuggestionField(models.TextChoices):
     START_MONTHS = "start_months", "Start months"
     MIN_DEGREE = "min_degree", "Minimum degree"
     PLACEMENT = "placement", "Placement or industry project"
+    IELTS_MIN = "ielts_min_component", "IELTS lowest component"
+    NEXT_INTAKE = "next_intake", "Next intake (year and month)"
+    APPLICATIONS_OPEN = "applications_open", "Applications open"
+    DEADLINE_HOME = "deadline_home", "Application deadline (home)"
+    DEADLINE_INTERNATIONAL = "deadline_international", "Application deadline (international)"
     OTHER = "other", "Something else"
 
 

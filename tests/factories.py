@@ -131,7 +131,7 @@ COURSE = """<html><body><main><h1>MSc Health Data Science</h1>
 <tr><td>Home</td><td>£{home}</td><td>£6,000</td></tr>
 <tr><td>International</td><td>£31,500</td><td>£15,750</td></tr></table>
 <h2>Entry requirements</h2>
-<p>IELTS 6.5 overall with no less than 6.0 in each component.</p>
+<p>IELTS 6.5 overall.</p>
 </main></body></html>"""
 
 

@@ -235,3 +235,42 @@ def test_a_page_too_slow_to_read_is_recorded_and_the_run_goes_on(pages, monkeypa
     # The course page after it was still read (its facts are too slow under this limit too,
     # so it is refused the same way, not skipped).
     assert SourcePage.objects.get(url=pages.url("/course")).last_read_at is not None
+
+
+def test_dates_and_the_lowest_ielts_component_are_proposed_and_accepted_into_their_fields(
+    pages, admin_client
+):
+    from django.urls import reverse
+
+    page = (
+        "<main><h1>MSc Health Data Science</h1>"
+        "<p>IELTS 6.5 overall with no less than 6.0 in each component.</p>"
+        "<p>Start date: September 2027</p>"
+        "<p>Applications open on 1 October 2026. International applicants: apply by "
+        "30 June 2027. UK applicants: apply by 31 August 2027.</p></main>"
+    )
+    pages.routes["/course"] = Page(page)
+    programme = make_programme(official_url=pages.url("/course"), source_urls="")
+    run("--programme", str(programme.pk))
+    found = {s.field: s for s in Suggestion.objects.filter(programme=programme)}
+    assert {f: found[f].value for f in found} == {
+        "ielts_overall": "6.5",
+        "ielts_min_component": "6.0",
+        "start_months": "September",
+        "next_intake": "2027-09",
+        "applications_open": "2026-10-01",
+        "deadline_home": "2027-08-31",
+        "deadline_international": "2027-06-30",
+    }
+    assert found["deadline_international"].quote.startswith("International applicants")
+    for suggestion in found.values():
+        admin_client.post(reverse("admin:programmes_suggestion_accept", args=[suggestion.pk]))
+    programme.refresh_from_db()
+    assert (programme.next_intake_year, programme.next_intake_month) == (2027, 9)
+    assert str(programme.deadline_home) == "2027-08-31"
+    assert str(programme.deadline_international) == "2027-06-30"
+    assert str(programme.applications_open) == "2026-10-01"
+    assert str(programme.ielts_min_component) == "6.0"
+    # Read again: the catalogue says so now, nothing is proposed twice.
+    pages.routes["/course"] = Page(page + " ")
+    assert "0 suggestion(s) made" in run("--programme", str(programme.pk))

@@ -173,7 +173,7 @@ def test_reruns_never_duplicate_linked_pages_and_keep_them_while_the_course_page
     run("--programme", str(programme.pk))
     run("--programme", str(programme.pk))
     assert SourcePage.objects.filter(programme=programme, kind=PageKind.LINKED).count() == 3
-    assert Suggestion.objects.filter(programme=programme).count() == 4  # fees, IELTS, duration
+    assert Suggestion.objects.filter(programme=programme).count() == 5  # fees, IELTS x2, duration
     # The course page is replaced: its linked pages go with it.
     site.routes["/other-course"] = Page("<p>MSc Something Else</p>")
     programme.official_url = site.url("/other-course")

@@ -18,10 +18,10 @@ Precision first: a wrong fee is worse than none. So
 - an IELTS score is proposed only from a sentence naming IELTS, never from one about
   pre-sessional courses or typical (not required) scores.
 
-Each subject has its own module (fees, ielts, durations, dates, degree, placement) over the
-shared ``text`` and ``common``. Table structure is kept: each row becomes one line, "row label |
-column header: cell | ...", so a fee in a "Full-time" column of a "Home" row is read as a
-full-time home fee.
+Each subject has its own module (fees, ielts, durations, dates, deadlines, degree,
+placement) over the shared ``text`` and ``common``. Table structure is kept: each row
+becomes one line, "row label | column header: cell | ...", so a fee in a "Full-time" column
+of a "Home" row is read as a full-time home fee.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ from .common import (
     reading_within,
 )
 from .dates import find_start_months
+from .deadlines import find_deadlines, find_next_intake
 from .degree import find_min_degree
 from .durations import find_durations, find_modes
 from .fees import choose_fees, fee_amounts
@@ -65,6 +66,8 @@ def _extract(document: str) -> list[Fact]:
     facts += find_durations(lines, contexts)
     facts += find_modes(lines, contexts)
     facts += find_start_months(lines, contexts)
+    facts += find_next_intake(lines, contexts)
+    facts += find_deadlines(lines, contexts)
     facts += find_min_degree(lines)
     facts += find_placement(lines)
     facts.sort(key=lambda f: FIELDS.index(f.field))

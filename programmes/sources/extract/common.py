@@ -55,12 +55,17 @@ FIELDS = [
     "fee_home_gbp",
     "fee_international_gbp",
     "ielts_overall",
+    "ielts_min_component",
     "duration_full_time_months",
     "duration_part_time_months",
     "modes",
     "start_months",
     "min_degree",
     "placement",
+    "next_intake",
+    "applications_open",
+    "deadline_home",
+    "deadline_international",
 ]
 FEE_FIELDS = ("fee_home_gbp", "fee_international_gbp")
 MAX_QUOTE = 300
@@ -102,7 +107,7 @@ def display_value(field_name: str, value) -> str:
         return ""
     if isinstance(value, list):
         return "; ".join(str(v) for v in value)
-    if field_name == "ielts_overall":
+    if field_name in ("ielts_overall", "ielts_min_component"):
         return f"{Decimal(str(value)):.1f}"
     return str(value)
 

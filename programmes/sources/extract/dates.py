@@ -15,12 +15,12 @@ _MONTH = re.compile(
     + r")\b\.?(?!\s*\d{1,2}(?:st|nd|rd|th)?\b(?!\d))",
     re.I,
 )
-_START_LABEL = re.compile(
+START_LABEL = re.compile(
     r"\bstart(?:s|ing)?\b|start dates?|entry (?:date|point)s?|intakes?|\bentry\b|commenc|"
     r"\bbegins?\b|enrolment dates?",
     re.I,
 )
-_NOT_A_START = re.compile(
+NOT_A_START = re.compile(
     r"deadline|apply by|applications? (?:open|close)|closing|open day|open evening|webinar|"
     r"results|decision|offer|graduat|ends?\b|finish|submit|submission|fees? (?:are|is) due|"
     r"published|updated|last reviewed|visa",
@@ -35,11 +35,11 @@ def find_start_months(lines: list[Line], contexts: list[str]) -> list[Fact]:
     for index, line in each_line(lines):
         text = line.text
         for _, sentence in sentences(text):
-            label_here = _START_LABEL.search(sentence)
-            label_above = _START_LABEL.search(contexts[index][-40:]) and len(text) < 80
+            label_here = START_LABEL.search(sentence)
+            label_above = START_LABEL.search(contexts[index][-40:]) and len(text) < 80
             if not (label_here or label_above):
                 continue
-            if _NOT_A_START.search(sentence):
+            if NOT_A_START.search(sentence):
                 continue
             scope = sentence[label_here.start() :] if label_here else sentence
             found = [m for m in _MONTH.finditer(scope) if m.group(1).lower() not in ("may",)]

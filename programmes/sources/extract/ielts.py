@@ -1,4 +1,8 @@
-"""The overall IELTS score a programme asks for."""
+"""The IELTS scores a programme asks for: the overall score, and the lowest score allowed in
+any one component (listening, reading, writing, speaking), read from the same sentence or the
+sentence after it ("6.5 overall with no less than 6.0 in each component"), or from the
+component rows of an IELTS table. The lowest component is proposed only beside an overall score
+it does not exceed."""
 
 from __future__ import annotations
 
@@ -25,6 +29,48 @@ _IELTS_OVERALL = [
         re.I,
     ),
 ]
+_PART = (
+    r"(?:elements?|components?|bands?|skills?|sub-?scores?|sub-?tests?|sections?|areas?|"
+    r"modules?|papers?|categor(?:y|ies)|parts?|individual scores?)"
+)
+_SKILL = r"(?:reading|writing|listening|speaking)"
+_COMPONENT = [
+    re.compile(
+        r"(?:no|not)\s+(?:less|lower)\s+than\s+" + _SCORE + r"\s+(?:in|on|for)\s+"
+        r"(?:any|each|all|every|the)",
+        re.I,
+    ),
+    re.compile(
+        r"\bno\s+(?:single\s+|individual\s+|one\s+)?" + _PART + r"\s+(?:score\s+)?"
+        r"(?:below|lower than|less than|under)\s+" + _SCORE,
+        re.I,
+    ),
+    re.compile(
+        r"(?:minimum|min\.?|at least)\s+(?:of\s+|score of\s+)?" + _SCORE + r"\s+"
+        r"(?:(?:is|are)\s+(?:required|needed)\s+)?(?:in|on|for)\s+"
+        r"(?:each|all|every|any)",
+        re.I,
+    ),
+    re.compile(
+        _SCORE + r"\s+(?:or (?:above|higher|more|over)\s+)?(?:in|on|for)\s+"
+        r"(?:each|all|every|any|(?:the\s+|all\s+)?other)"
+        r"\s+(?:of\s+the\s+)?(?:four\s+)?(?:\w+\s+)?" + _PART,
+        re.I,
+    ),
+    re.compile(
+        r"(?:each|all|every|any)\s+(?:of the\s+)?(?:four\s+)?" + _PART + r"\s*(?:at|of|with|:)?"
+        r"\s*(?:a minimum of|at least|minimum|min\.?|no less than)?\s*(?:score\s+of\s+)?" + _SCORE,
+        re.I,
+    ),
+    re.compile(r"(?:minimum|min\.?)\s+(?:of\s+)?" + _SCORE + r"\s+(?:in|on|for)\s+" + _SKILL, re.I),
+    re.compile(_SCORE + r"\s+in\s+(?:the\s+)?" + _SKILL, re.I),
+    re.compile(
+        _SKILL + r"(?:\s*(?:and|,|&)\s*" + _SKILL + r")*\s*(?:of|:|-|–|at)?\s*(?:a minimum of\s+|"
+        r"at least\s+|minimum\s+)?" + _SCORE,
+        re.I,
+    ),
+]
+_SKILL_ROW = re.compile(r"^\s*" + _SKILL + r"\b", re.I)
 _NOT_A_REQUIREMENT = re.compile(
     r"pre-?sessional|foundation|average|typical(?:ly)? (?:score|achieve)|our students|"
     r"undergraduate|bachelor|if you (?:have|score|scored|achieve)(?! at least)|waiver|test centre",
@@ -34,11 +80,19 @@ _NOT_A_REQUIREMENT = re.compile(
 
 def find_ielts(lines: list[Line], contexts: list[str]) -> list[Fact]:
     found: dict[Decimal, str] = {}
+    components: set[Decimal] = set()
     for index, line in each_line(lines):
         text = line.text
         if "ielts" not in (text + " " + contexts[index]).lower():
             continue
-        for sentence in _segments_for_scores(line):
+        if line.row and _SKILL_ROW.search(text) and "ielts" in contexts[index].lower():
+            # An IELTS table's component row: "Listening | Score: 7.0".
+            score = re.search(_SCORE, text[_SKILL_ROW.search(text).end() :])
+            if score:
+                components.add(Decimal(score.group(1)))
+            continue
+        segments = _segments_for_scores(line)
+        for number, sentence in enumerate(segments):
             # The sentence names IELTS, or sits right under an "IELTS" heading or label.
             if "ielts" not in sentence.lower() and "ielts" not in contexts[index].lower():
                 continue
@@ -55,11 +109,35 @@ def find_ielts(lines: list[Line], contexts: list[str]) -> list[Fact]:
                         if "ielts" not in quote.lower() and len(contexts[index]) <= 80:
                             quote = f"{contexts[index]}: {quote}"  # under an "IELTS" heading
                         found.setdefault(score, quote)
+                        after = segments[number + 1 : number + 2]
+                        components |= _component_scores(
+                            sentence[: match.start()] + " " + sentence[match.end() :], *after
+                        )
                     break
     if len(found) != 1:
         return []  # none, or several different requirements on one page
     score, quote = next(iter(found.items()))
-    return [Fact("ielts_overall", float(score), quote)]
+    facts = [Fact("ielts_overall", float(score), quote)]
+    lowest = min(components, default=None)
+    if lowest is not None and lowest <= score:
+        facts.append(Fact("ielts_min_component", float(lowest), quote))
+    return facts
+
+
+def _component_scores(*texts: str) -> set[Decimal]:
+    """Scores every component must reach. A score for some skills only ("6.0 in writing") says
+    nothing about the others, so it counts only beside an each/any/other rule or when all four
+    skills are named."""
+    scores = set()
+    for text in texts:
+        if _NOT_A_REQUIREMENT.search(text):
+            continue
+        general = {Decimal(m.group(1)) for p in _COMPONENT[:5] for m in p.finditer(text)}
+        skills = {Decimal(m.group(1)) for p in _COMPONENT[5:] for m in p.finditer(text)}
+        named = {word.lower() for word in re.findall(_SKILL, text, re.I)}
+        if general or len(named) == 4 or re.search(r"\bother\b", text, re.I):
+            scores |= general | skills
+    return {score for score in scores if Decimal(4) <= score <= Decimal(9)}
 
 
 def _segments_for_scores(line: Line) -> list[str]:
