@@ -85,11 +85,12 @@ def find_ielts(lines: list[Line], contexts: list[str]) -> list[Fact]:
         text = line.text
         if "ielts" not in (text + " " + contexts[index]).lower():
             continue
-        if line.row and _SKILL_ROW.search(text) and "ielts" in contexts[index].lower():
+        skill = _SKILL_ROW.search(text) if line.row else None
+        if skill and "ielts" in contexts[index].lower():
             # An IELTS table's component row: "Listening | Score: 7.0".
-            score = re.search(_SCORE, text[_SKILL_ROW.search(text).end() :])
-            if score:
-                components.add(Decimal(score.group(1)))
+            cell = re.search(_SCORE, text[skill.end() :])
+            if cell:
+                components.add(Decimal(cell.group(1)))
             continue
         segments = _segments_for_scores(line)
         for number, sentence in enumerate(segments):
