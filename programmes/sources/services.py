@@ -40,6 +40,7 @@ from programmes.models import (
     SourcePage,
     Status,
     Suggestion,
+    SuggestionField,
     SuggestionOrigin,
     SuggestionStatus,
 )
@@ -304,6 +305,34 @@ def claim_next(page_filter: Q, run_started: datetime.datetime, token: str) -> So
     return None
 
 
+def _tell_disagreements(
+    page: SourcePage, read: PageRead, disagreements: list[extract.Disagreement]
+) -> int:
+    """Each field on which the page's text and structured data disagree becomes a note in the
+    review queue ("Something else"): neither value is proposed, an editor checks the page."""
+    made = 0
+    for disagreement in disagreements:
+        try:
+            with transaction.atomic():
+                Suggestion.objects.create(
+                    programme_id=page.programme_id,
+                    field=SuggestionField.OTHER,
+                    value=disagreement.describe()[:500],
+                    quote=(
+                        f"Text: {disagreement.text.quote}\n"
+                        f"Structured data: {disagreement.structured.quote}\n"
+                        "Neither value was proposed: check the page and edit the programme."
+                    ),
+                    source_url=page.url,
+                    read=read,
+                    origin=SuggestionOrigin.PAGE,
+                )
+        except IntegrityError:
+            continue  # said before for this page and these values
+        made += 1
+    return made
+
+
 def _suggest(page: SourcePage, read: PageRead, facts: list[extract.Fact]) -> int:
     programme = Programme.objects.get(pk=page.programme_id)
     made = 0
@@ -392,13 +421,14 @@ def read_page(page: SourcePage, fetcher: Fetcher) -> PageRead:
         last_modified=result.last_modified,
     )
     facts: list[extract.Fact] = []
+    disagreements: list[extract.Disagreement] = []
     if result.ok and not result.not_modified:
         read.content_hash = hashlib.sha256(result.content).hexdigest()
         read.changed = read.content_hash != page.content_hash
         try:
             read.text = extract.page_text(result.text)[:PAGE_TEXT_MAX]
             if read.changed:
-                facts = extract.extract(result.text)
+                facts, disagreements = extract.read_page(result.text)
                 if page.kind == PageKind.LINKED:
                     facts = _for_this_programme(facts, page, read.text)
         except extract.TooSlow as exc:
@@ -422,6 +452,7 @@ def read_page(page: SourcePage, fetcher: Fetcher) -> PageRead:
     with transaction.atomic():
         read.save()
         read.suggestions_made = _suggest(page, read, facts) if facts else 0
+        read.suggestions_made += _tell_disagreements(page, read, disagreements)
         if read.suggestions_made:
             read.save(update_fields=["suggestions_made"])
         updates = {

@@ -207,14 +207,14 @@ def test_an_extractor_failure_is_recorded_and_the_run_goes_on(pages, monkeypatch
     pages.routes["/bad"] = Page("<p>breaks the extractor</p>")
     pages.routes["/course"] = course_page()
     programme = make_programme(official_url=pages.url("/bad"), source_urls=pages.url("/course"))
-    real = extract.extract
+    real = extract.read_page
 
     def flaky(document):
         if "breaks the extractor" in document:
             raise ValueError("boom")
         return real(document)
 
-    monkeypatch.setattr(extract, "extract", flaky)
+    monkeypatch.setattr(extract, "read_page", flaky)
     output = run("--programme", str(programme.pk))
     assert "failed (extract-error 1)" in output
     assert SourcePage.objects.get(url=pages.url("/bad")).last_reason == "extract-error"

@@ -185,7 +185,7 @@ def test_a_table_row_with_a_long_label_and_many_fees_is_read_in_linear_time():
     cells = "".join(f"<td>£{10_000 + i:,}</td>" for i in range(2000))
     page = f"<table><tr><th>{label}</th>{cells}</tr></table>"
     started = time.monotonic()
-    extract(page)
+    extract(page, time_limit=60)  # the time box is not what this measures
     assert time.monotonic() - started < 8
 
 

@@ -26,6 +26,8 @@ of a "Home" row is read as a full-time home fee.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from . import common
 from .common import (
     FEE_FIELDS,
@@ -44,7 +46,23 @@ from .durations import find_durations, find_modes
 from .fees import choose_fees, fee_amounts
 from .ielts import find_ielts
 from .placement import find_placement
+from .structured import structured_facts
 from .text import page_lines, page_text
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """The page's text and its structured data give different values: neither is proposed."""
+
+    field: str
+    text: Fact
+    structured: Fact
+
+    def describe(self) -> str:
+        return (
+            f"{self.field}: the text says {self.text.display_value()}, the structured data "
+            f"says {self.structured.display_value()}"
+        )
 
 
 def extract(document: str, *, time_limit: float | None = None) -> list[Fact]:
@@ -52,8 +70,30 @@ def extract(document: str, *, time_limit: float | None = None) -> list[Fact]:
 
     Raises ``TooSlow`` when reading takes longer than ``time_limit`` seconds (``TIME_LIMIT``).
     """
+    return read_page(document, time_limit=time_limit)[0]
+
+
+def read_page(
+    document: str, *, time_limit: float | None = None
+) -> tuple[list[Fact], list[Disagreement]]:
+    """The facts, and the fields on which the text and the structured data disagree."""
     with reading_within(common.TIME_LIMIT if time_limit is None else time_limit):
-        return _extract(document)
+        facts = {fact.field: fact for fact in _extract(document)}
+    disagreements = []
+    for fact in structured_facts(document):
+        said = facts.get(fact.field)
+        if said is None:
+            facts[fact.field] = fact
+        elif not _agree(said, fact):
+            disagreements.append(Disagreement(fact.field, said, fact))
+            del facts[fact.field]
+    return sorted(facts.values(), key=lambda f: FIELDS.index(f.field)), disagreements
+
+
+def _agree(text: Fact, structured: Fact) -> bool:
+    if isinstance(text.value, list):
+        return sorted(map(str, text.value)) == sorted(map(str, structured.value))  # type: ignore[call-overload]
+    return text.value == structured.value  # a fee: the amount (the data has no period)
 
 
 def _extract(document: str) -> list[Fact]:
@@ -77,10 +117,12 @@ def _extract(document: str) -> list[Fact]:
 __all__ = [
     "FEE_FIELDS",
     "FIELDS",
+    "Disagreement",
     "Fact",
     "TooSlow",
     "display_value",
     "extract",
     "page_lines",
     "page_text",
+    "read_page",
 ]

@@ -134,14 +134,15 @@ def quote_around(text: str, start: int = 0, end: int | None = None) -> str:
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z(])")
 
 
-def sentences(text: str) -> list[tuple[int, str]]:
+@lru_cache(maxsize=256)  # a pure function of text, asked again for every amount on a line
+def sentences(text: str) -> tuple[tuple[int, str], ...]:
     """(offset, sentence) pairs; a table row is one sentence per segment."""
     out, offset = [], 0
     for part in _SENTENCE_SPLIT.split(text):
         index = text.find(part, offset)
         out.append((index, part))
         offset = index + len(part)
-    return out
+    return tuple(out)
 
 
 def with_label(lines: list[Line], index: int, quote: str) -> str:
@@ -184,7 +185,8 @@ _YEAR = re.compile(
 )
 
 
-def academic_years(text: str) -> list[str]:
+@lru_cache(maxsize=1024)  # the same label or context is asked about for every amount
+def academic_years(text: str) -> tuple[str, ...]:
     found = []
     for match in _YEAR.finditer(text):
         if match.group(1):
@@ -194,7 +196,7 @@ def academic_years(text: str) -> list[str]:
         else:
             first = int(match.group(3) or match.group(4))
         found.append(f"{first}/{(first + 1) % 100:02d}")
-    return found
+    return tuple(found)
 
 
 @lru_cache(maxsize=4096)  # a pure function of text, asked again for every amount in a cell

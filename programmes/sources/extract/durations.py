@@ -48,7 +48,8 @@ _NOT_A_COURSE_LENGTH = re.compile(
     r"placement|project|dissertation|module|internship|experience|visa|post-study|graduate "
     r"route|ago|deadline|within|at least|minimum of|employment|work|research period|"
     r"semester|term\b|trimester|per week|each week|weeks|up to|maximum|max\.|no more than|"
-    r"extend|registration period|exit award|pg ?cert|pg ?dip|certificate|diploma|"
+    r"\bextend(?:s|ing)?\b|extension|extended (?:to|by|up)|be extended|registration period|"
+    r"exit award|pg ?cert|pg ?dip|certificate|diploma|"
     r"stay|residen|scholarship|contract|salary|part of the",
     re.I,
 )

@@ -25,7 +25,7 @@ _NOT_A_FEE = re.compile(
     re.I,
 )
 _HOME = re.compile(
-    r"(?<!rest of )(?<!rest of the )\b(home|uk|u\.k\.|domestic|scotland|scottish)\b"
+    r"(?<!rest of )(?<!rest of the )\b(home|uk|u\.k\.|united kingdom|domestic|scotland|scottish)\b"
     r"(?!\s*(?:visa|government|council|research|student finance))",
     re.I,
 )

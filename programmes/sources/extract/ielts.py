@@ -73,7 +73,8 @@ _COMPONENT = [
 _SKILL_ROW = re.compile(r"^\s*" + _SKILL + r"\b", re.I)
 _NOT_A_REQUIREMENT = re.compile(
     r"pre-?sessional|foundation|average|typical(?:ly)? (?:score|achieve)|our students|"
-    r"undergraduate|bachelor|if you (?:have|score|scored|achieve)(?! at least)|waiver|test centre",
+    r"(?:below|under|less than) IELTS|encouraged to take|undergraduate|bachelor|"
+    r"if you (?:have|score|scored|achieve)(?! at least)|waiver|test centre",
     re.I,
 )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 
@@ -148,11 +149,51 @@ def _looks_like_html(document: str) -> bool:
     )
 
 
+_PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$", re.M)
+_PIPE_RULE = re.compile(r"^\s*\|?[\s:|-]*-{3,}[\s:|-]*\|?\s*$")
+
+
+def plain_to_html(text: str) -> str:
+    """Plain text whose tables are written with pipes ("| Home | £12,000 |", a "|---|" rule
+    under the header row), as HTML: each line a paragraph, each pipe block a table, so the
+    rows are read as rows (stored copies of pages and text exports keep tables this way)."""
+    out: list[str] = []
+    table: list[list[str]] = []
+    header = False
+
+    def close_table():
+        nonlocal header
+        if table:
+            rows = []
+            for number, cells in enumerate(table):
+                tag = "th" if number == 0 and header else "td"
+                rows.append("<tr>" + "".join(f"<{tag}>{c}</{tag}>" for c in cells) + "</tr>")
+            out.append("<table>" + "".join(rows) + "</table>")
+        table.clear()
+        header = False
+
+    for raw in text.splitlines():
+        line = html.escape(raw)
+        if _PIPE_ROW.match(raw):
+            if _PIPE_RULE.match(raw):
+                header = len(table) == 1
+                continue
+            table.append([cell.strip() for cell in line.strip().strip("|").split("|")])
+            continue
+        close_table()
+        if raw.strip():
+            out.append(f"<p>{line}</p>")
+    close_table()
+    return "<body>" + "".join(out) + "</body>"
+
+
 def page_lines(document: str) -> list[Line]:
     """The page's main text as lines, tables kept as one line per row."""
     document = document[: MAX_TEXT * 5]
     if not _looks_like_html(document):
-        return [Line(clean(t)) for t in document[:MAX_TEXT].splitlines() if clean(t)]
+        if not _PIPE_ROW.search(document[:MAX_TEXT]):
+            return [Line(clean(t)) for t in document[:MAX_TEXT].splitlines() if clean(t)]
+        document = plain_to_html(document[:MAX_TEXT])
     tree = LexborHTMLParser(document)
     for selector in ('[role="navigation"]', '[role="contentinfo"]', '[aria-hidden="true"]'):
         for node in tree.css(selector):
