@@ -21,7 +21,9 @@ from django.utils import timezone
 from . import selectors
 from .models import (
     Guide,
+    LeadStatus,
     Programme,
+    ProgrammeLead,
     ReferenceFigure,
     ReferenceRule,
     SourcePage,
@@ -145,6 +147,9 @@ def review_dashboard() -> dict:
         "queue_url": queue,
         "page_url": f"{queue}?origin__exact={SuggestionOrigin.PAGE}",
         "visitor_url": f"{queue}?origin__exact={SuggestionOrigin.VISITOR}",
+        "open_leads": ProgrammeLead.objects.filter(status=LeadStatus.OPEN).count(),
+        "leads_url": reverse("admin:programmes_programmelead_changelist")
+        + f"?status__exact={LeadStatus.OPEN}",
     }
 
 

@@ -140,6 +140,14 @@ class University(TimeStamped):
         help_text="Other domains the university's own pages live on, e.g. one from before a "
         "merger (city.ac.uk). Separate with spaces. Sources elsewhere are shown as other sites.",
     )
+    course_index_url = models.URLField(
+        "course index",
+        max_length=500,
+        blank=True,
+        validators=[validate_http_url],
+        help_text="The sitemap (sitemap.xml) or postgraduate course A-Z page that "
+        "discover_programmes reads to find programmes the catalogue lacks.",
+    )
 
     objects = UniversityQuerySet.as_manager()
 
@@ -1280,3 +1288,48 @@ class Suggestion(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("admin:programmes_suggestion_change", args=[self.pk])
+
+
+# ----- programmes the catalogue lacks ------------------------------------------------------
+# discover_programmes (programmes/sources/discover.py) reads each university's course index and
+# proposes the postgraduate course pages in the portal's scope as leads; an editor accepts one
+# (a draft programme is made) or dismisses it (that address is never proposed again).
+
+
+class LeadStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    ACCEPTED = "accepted", "Accepted (draft made)"
+    DISMISSED = "dismissed", "Dismissed"
+
+
+class ProgrammeLead(models.Model):
+    university = models.ForeignKey(University, on_delete=models.CASCADE, related_name="leads")
+    url = models.URLField("page", max_length=500, unique=True, validators=[validate_http_url])
+    title = models.CharField(max_length=300, help_text="The page's title as read.")
+    award = models.CharField(max_length=10, choices=Award.choices, blank=True)
+    matched = models.CharField(
+        "words matched", max_length=200, help_text="The scope words found in the title or lead."
+    )
+    lead = models.TextField("first words", blank=True, help_text="The page's description.")
+    found_on = models.URLField("found in", max_length=500, blank=True)
+    status = models.CharField(max_length=10, choices=LeadStatus.choices, default=LeadStatus.OPEN)
+    programme = models.ForeignKey(
+        Programme, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+        verbose_name = "new-programme lead"
+        verbose_name_plural = "new-programme leads"
+        indexes = [models.Index(fields=["status", "created"], name="lead_status_created_idx")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return self.url

@@ -377,3 +377,18 @@ def expected_outcome(query: str) -> tuple[list[str], bool]:
     if query in APPLIED:
         return APPLIED[query], False
     return BOTH, True  # refused: shown as an error and ignored
+
+
+def make_user_in(role: str | None, username: str = "edith"):
+    """A staff user in a role made by ``setup_roles`` ("Editors", "Staff exporters" or None)."""
+    from django.contrib.auth.models import Group, User
+
+    run_command("setup_roles")
+    user = User.objects.create_user(username, password="pw", is_staff=True)
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+def make_editor(username: str = "edith"):
+    return make_user_in("Editors", username)

@@ -28,14 +28,17 @@ from programmes.admin_site import object_pk
 from programmes.fees import money
 from programmes.models import (
     FeePeriod,
+    LeadStatus,
     PageKind,
     PageRead,
     Programme,
+    ProgrammeLead,
     Suggestion,
     SuggestionOrigin,
     SuggestionStatus,
 )
 
+from . import discover
 from . import services as sources
 from .extract import FEE_FIELDS
 
@@ -378,3 +381,65 @@ def programme_panel(programme: Programme) -> dict:
         "conflicts": sorted(sources.conflicting_fields(suggestions)),
         "pages": [{"page": p, "read": latest.get(p.pk)} for p in pages],
     }
+
+
+@admin.register(ProgrammeLead)
+class ProgrammeLeadAdmin(admin.ModelAdmin):
+    """Programmes the catalogue lacks, found by ``discover_programmes``: accept makes a draft."""
+
+    list_display = ["title", "award", "university", "page", "matched", "status", "created"]
+    list_filter = ["status", "university"]
+    search_fields = ["title", "url", "matched"]
+    list_select_related = ["university", "programme"]
+    readonly_fields = [
+        "university",
+        "url",
+        "title",
+        "award",
+        "matched",
+        "lead",
+        "found_on",
+        "status",
+        "programme",
+        "created",
+        "decided_at",
+        "decided_by",
+    ]
+    actions = ["accept_leads", "dismiss_leads"]
+
+    def has_add_permission(self, request):
+        return False  # leads come from discover_programmes; add a programme by hand instead
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a dismissed lead is what keeps its address from being proposed again
+
+    @admin.display(description="page")
+    def page(self, obj):
+        shown = obj.url.split("://", 1)[-1]
+        shown = shown if len(shown) <= 48 else shown[:45] + "…"
+        return format_html('<a href="{}" rel="noopener noreferrer nofollow">{}</a>', obj.url, shown)
+
+    @admin.action(description="Accept: make a draft programme of each", permissions=["change"])
+    def accept_leads(self, request, queryset):
+        if not request.user.has_perm("programmes.add_programme"):
+            raise PermissionDenied
+        made = []
+        for lead in queryset.filter(status=LeadStatus.OPEN).select_related("university"):
+            try:
+                programme = discover.accept_lead(lead, user=request.user)
+            except ValidationError as exc:
+                messages.error(request, f"{lead.title}: not accepted: {'; '.join(exc.messages)}")
+                continue
+            made.append(programme)
+        if made:
+            names = ", ".join(str(p) for p in made)
+            messages.success(
+                request, f"{len(made)} draft programme(s) made: {names}. Fill in and publish."
+            )
+
+    @admin.action(description="Dismiss: never propose these pages again", permissions=["change"])
+    def dismiss_leads(self, request, queryset):
+        leads = list(queryset.filter(status=LeadStatus.OPEN))
+        for lead in leads:
+            discover.dismiss_lead(lead, user=request.user)
+        messages.success(request, f"{len(leads)} lead(s) dismissed.")

@@ -43,7 +43,9 @@ logger = logging.getLogger(__name__)
 MAX_REDIRECTS = 5
 ROBOTS_MAX_BYTES = 512 * 1024
 ROBOTS_CACHE_SECONDS = 24 * 3600
-HTML_TYPES = {"text/html", "application/xhtml+xml"}
+HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+# A sitemap (discover_programmes reads these as well as HTML course lists).
+XML_TYPES = frozenset({"application/xml", "text/xml"})
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
 # Failure reasons, as stored on each read and counted in check_sources' summary.
@@ -460,12 +462,20 @@ class Fetcher:
 
     # -- the page --
 
-    def fetch(self, url: str, *, etag: str = "", last_modified: str = "") -> FetchResult:
+    def fetch(
+        self,
+        url: str,
+        *,
+        etag: str = "",
+        last_modified: str = "",
+        accept: frozenset[str] = HTML_TYPES,
+    ) -> FetchResult:
+        """Read ``url``; ``accept`` names the content types read (others: "not-html")."""
         result = FetchResult(url=url)
         deadline = Deadline(self.total_timeout)
         try:
             with Watchdog(deadline) as watchdog:
-                self._fetch(url, etag, last_modified, deadline, result, watchdog)
+                self._fetch(url, etag, last_modified, deadline, result, watchdog, accept)
         except Refused as exc:
             result.reason, result.detail = exc.reason, exc.detail
             result.text, result.content = "", b""
@@ -477,7 +487,9 @@ class Fetcher:
             result.text, result.content = "", b""
         return result
 
-    def _fetch(self, url, etag, last_modified, deadline, result: FetchResult, watchdog) -> None:
+    def _fetch(
+        self, url, etag, last_modified, deadline, result: FetchResult, watchdog, accept
+    ) -> None:
         seen = set()
         current = url
         for hop in range(MAX_REDIRECTS + 1):
@@ -515,7 +527,7 @@ class Fetcher:
                     raise Refused("http-error", f"HTTP {response.status_code}")
                 content_type = response.headers.get("Content-Type", "")
                 mime = content_type.split(";", 1)[0].strip().lower()
-                if mime not in HTML_TYPES:
+                if mime not in accept:
                     raise Refused("not-html", f"Content-Type {mime[:80] or 'missing'}")
                 body = self._read_body(response, deadline, self.max_bytes)
                 result.content = body

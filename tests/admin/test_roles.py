@@ -78,6 +78,8 @@ def test_setup_roles_creates_both_groups_with_exactly_their_permissions():
         "admin.view_logentry",
         "programmes.view_suggestion",
         "programmes.change_suggestion",
+        "programmes.view_programmelead",
+        "programmes.change_programmelead",
     }
     assert group_permissions("Staff exporters") == {
         *(f"programmes.view_{m}" for m in CATALOGUE),

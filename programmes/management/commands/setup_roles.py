@@ -30,6 +30,10 @@ ROLES: dict[str, list[str]] = {
         # The review queue: read suggestions, accept (with change_programme) or dismiss them.
         "programmes.view_suggestion",
         "programmes.change_suggestion",
+        # Programmes the catalogue lacks, found by discover_programmes: accept (a draft is made,
+        # with add_programme) or dismiss.
+        "programmes.view_programmelead",
+        "programmes.change_programmelead",
     ],
     "Staff exporters": [
         *(f"programmes.view_{model}" for model in CATALOGUE_MODELS),
