@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 # Local mode: no configuration needed. Override any of these in the environment.
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test test-fast typecheck lock lint fmt install migrate bench load bench-export bench-extract bench-search wrk clean mutation hand-mutations
+.PHONY: run test test-fast typecheck lock lint fmt install migrate bench load bench-export bench-extract bench-search bench-sources wrk clean mutation hand-mutations
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -96,9 +96,15 @@ mutation: install
 hand-mutations: install
 	env -u DATABASE_URL -u REDIS_URL $(PY) bench/hand_mutations.py
 
-# Precision and recall of the fact extractor per field over tests/fixtures/extract/ (no network).
+# Precision and recall of the fact extractor per field: on real snippets of universities' official
+# pages (tests/fixtures/extract_real/) and on hand-written fragments (tests/fixtures/extract/).
 bench-extract: install
 	$(PY) bench/extract_bench.py
+
+# The page reader on a loopback replica of a university site (tests/replica.py): discover_programmes,
+# then check_sources twice; leads, pages read and refused, facts per programme, time (~1 min).
+bench-sources: install
+	$(PY) bench/sources_bench.py
 
 # List page vs search (q=health+data, and a search matching nothing) at 500, 5,000 and 20,000
 # programmes, caches off, in-process (no server, no network); about 2 minutes.

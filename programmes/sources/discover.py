@@ -111,7 +111,12 @@ def award_of(title: str) -> tuple[str, str]:
     for award, words in _AWARDS:
         match = re.search(words, title, re.I)
         if match:
-            rest = (title[: match.start()] + " " + title[match.end() :]).strip(" -–—|:,()")
+            rest = " ".join((title[: match.start()] + " " + title[match.end() :]).split())
+            rest = re.sub(r"\(\s*\)", "", rest).strip(" -–—|:,")
+            if rest.startswith("(") and rest.endswith(")") and rest.count("(") == 1:
+                rest = rest[1:-1]  # "Master of Data Science (Health)" -> "Health"
+            elif rest.endswith("(") or rest.startswith(")"):
+                rest = rest.strip("()").strip()
             return award, " ".join(rest.split())
     return "", " ".join(title.split())
 

@@ -370,6 +370,22 @@ def _suggest(page: SourcePage, read: PageRead, facts: list[extract.Fact]) -> int
     return made
 
 
+def _english_band(page: SourcePage) -> str:
+    """The English language band the course page that links here names ("Band C"), from the
+    link's words or the course page's last read; "" when it names none."""
+    band = extract.english_band_of(page.link_text)
+    if band:
+        return band
+    text = (
+        PageRead.objects.filter(page__programme_id=page.programme_id, page__url=page.found_on)
+        .exclude(text="")
+        .order_by("-read_at", "-pk")
+        .values_list("text", flat=True)
+        .first()
+    )
+    return extract.english_band_of(text or "")
+
+
 def _for_this_programme(facts: list[extract.Fact], page: SourcePage, text: str):
     """A linked fees page may be a faculty-wide schedule: its fee is this programme's only when
     the page names the programme (its title). Other facts stand as read."""
@@ -428,7 +444,12 @@ def read_page(page: SourcePage, fetcher: Fetcher) -> PageRead:
         try:
             read.text = extract.page_text(result.text)[:PAGE_TEXT_MAX]
             if read.changed:
-                facts, disagreements = extract.read_page(result.text)
+                linked = page.kind == PageKind.LINKED
+                facts, disagreements = extract.read_page(
+                    result.text,
+                    english_band=_english_band(page) if linked else "",
+                    programme_title=page.programme.title if linked else "",
+                )
                 if page.kind == PageKind.LINKED:
                     facts = _for_this_programme(facts, page, read.text)
         except extract.TooSlow as exc:

@@ -209,10 +209,10 @@ def test_an_extractor_failure_is_recorded_and_the_run_goes_on(pages, monkeypatch
     programme = make_programme(official_url=pages.url("/bad"), source_urls=pages.url("/course"))
     real = extract.read_page
 
-    def flaky(document):
+    def flaky(document, **options):
         if "breaks the extractor" in document:
             raise ValueError("boom")
-        return real(document)
+        return real(document, **options)
 
     monkeypatch.setattr(extract, "read_page", flaky)
     output = run("--programme", str(programme.pk))

@@ -205,3 +205,41 @@ def test_editors_accept_a_lead_into_a_draft_and_dismiss_another(site, client):
     # Accepting again changes nothing: decided leads are left alone.
     client.post(changelist, {"action": "accept_leads", "_selected_action": [lead.pk, other.pk]})
     assert Programme.objects.filter(status=Status.DRAFT, title="Health Data Science").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("title", "rest"),
+    [
+        ("PGCert Digital Health (online)", "Digital Health (online)"),
+        ("Digital Health (online) PGCert", "Digital Health (online)"),
+        ("(MSc) Clinical AI", "Clinical AI"),
+    ],
+)
+def test_award_of_keeps_the_titles_own_brackets(title, rest):
+    assert award_of(title)[1] == rest
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_the_replica_end_to_end_leads_then_facts_from_course_and_linked_pages(site, admin_user):
+    from programmes.models import Suggestion
+    from programmes.sources.discover import accept_lead
+
+    discover()
+    for lead in ProgrammeLead.objects.filter(status=LeadStatus.OPEN):
+        accept_lead(lead, user=admin_user)
+    output = run_command("check_sources", "--all")
+    assert "Traceback" not in output
+    facts = {
+        (s.programme.title, s.field): (s.value, s.source_url.rsplit("/", 1)[-1])
+        for s in Suggestion.objects.select_related("programme")
+    }
+    hds = "Health Data Science"
+    assert facts[(hds, "fee_home_gbp")] == ("12900", "fees")
+    assert facts[(hds, "fee_international_gbp")] == ("31500", "fees")
+    assert facts[(hds, "ielts_overall")] == ("6.5", "english-language")  # Band C
+    assert facts[(hds, "ielts_min_component")] == ("6.0", "english-language")
+    assert facts[(hds, "deadline_international")][0] == "2027-06-30"
+    assert facts[(hds, "duration_part_time_months")][0] == "24"
+    # Not in the fees table: no fee rather than another programme's.
+    assert ("Health Informatics", "fee_home_gbp") not in facts

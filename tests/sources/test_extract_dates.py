@@ -102,3 +102,11 @@ def test_the_lowest_ielts_component_beside_the_overall_score(page, overall, lowe
     found = facts(page, "ielts_overall", "ielts_min_component")
     assert found.get("ielts_overall") == overall
     assert found.get("ielts_min_component") == lowest
+
+
+def test_a_date_beside_one_for_a_named_group_is_the_other_groups():
+    page = "<p>Apply by 31 July 2027 (international applicants: 30 June 2027).</p>"
+    assert facts(page, "deadline_home", "deadline_international") == {
+        "deadline_home": "2027-07-31",
+        "deadline_international": "2027-06-30",
+    }

@@ -192,3 +192,20 @@ def test_at_most_five_linked_pages_per_programme(pages):
     run("--programme", str(programme.pk))
     assert SourcePage.objects.filter(programme=programme, kind=PageKind.LINKED).count() == 5
     assert sum(pages.requested(f"/fees/{n}") for n in range(12)) == 5
+
+
+@pytest.mark.django_db
+def test_an_english_band_named_on_the_course_page_is_read_on_the_bands_page(pages):
+    from tests.replica import ENGLISH_PAGE
+
+    pages.routes["/course"] = Page(
+        "<main><h1>MSc Health Data Science</h1><p>English language: this programme is in "
+        'Band C.</p><a href="/english">English language requirements</a></main>'
+    )
+    pages.routes["/english"] = Page(ENGLISH_PAGE)
+    programme = make_programme(official_url=pages.url("/course"), source_urls="")
+    run("--programme", str(programme.pk))
+    found = {s.field: s for s in Suggestion.objects.filter(programme=programme)}
+    assert (found["ielts_overall"].value, found["ielts_min_component"].value) == ("6.5", "6.0")
+    assert found["ielts_overall"].quote.startswith("Band C")
+    assert found["ielts_overall"].source_url == pages.url("/english")

@@ -26,6 +26,7 @@ of a "Home" row is read as a full-time home fee.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from . import common
@@ -74,11 +75,19 @@ def extract(document: str, *, time_limit: float | None = None) -> list[Fact]:
 
 
 def read_page(
-    document: str, *, time_limit: float | None = None
+    document: str,
+    *,
+    time_limit: float | None = None,
+    english_band: str = "",
+    programme_title: str = "",
 ) -> tuple[list[Fact], list[Disagreement]]:
-    """The facts, and the fields on which the text and the structured data disagree."""
+    """The facts, and the fields on which the text and the structured data disagree.
+
+    ``english_band``: the programme's English language band ("C", from its course page); on a
+    page defining several bands, the IELTS scores are read from that band's row or line only.
+    """
     with reading_within(common.TIME_LIMIT if time_limit is None else time_limit):
-        facts = {fact.field: fact for fact in _extract(document)}
+        facts = {fact.field: fact for fact in _extract(document, english_band, programme_title)}
     disagreements = []
     for fact in structured_facts(document):
         said = facts.get(fact.field)
@@ -96,13 +105,37 @@ def _agree(text: Fact, structured: Fact) -> bool:
     return text.value == structured.value  # a fee: the amount (the data has no period)
 
 
-def _extract(document: str) -> list[Fact]:
+def english_band_of(text: str) -> str:
+    """The English language band a course page names ("English language: Band C" -> "C")."""
+    match = _ENGLISH_BAND.search(text)
+    return (match.group(1) or match.group(2)).upper() if match else ""
+
+
+_ENGLISH_BAND = re.compile(
+    r"\b(?:english|language)\b[^.\n|]{0,80}?\bband\s*([A-F])\b|\bband\s*([A-F])\b[^.\n]{0,40}"
+    r"\benglish",
+    re.I,
+)
+
+
+def _extract(document: str, english_band: str = "", programme_title: str = "") -> list[Fact]:
     lines = page_lines(document)
     contexts = line_contexts(lines)
     all_years = {y for line in lines for y in academic_years(line.text)}
     page_year = next(iter(all_years)) if len(all_years) == 1 else None
-    facts = choose_fees(fee_amounts(lines, contexts, page_year))
-    facts += find_ielts(lines, contexts)
+    amounts = fee_amounts(lines, contexts, page_year)
+    if programme_title:
+        # A fees page listing several programmes: the rows or sentences naming this one.
+        title = " ".join(programme_title.lower().split())
+        named = [a for a in amounts if title in " ".join(a.quote.lower().split())]
+        amounts = named or amounts
+    facts = choose_fees(amounts)
+    band = re.compile(rf"\bband\s*{re.escape(english_band)}\b", re.I) if english_band else None
+    in_band = [line for line in lines if band.search(line.text)] if band else []
+    if in_band:  # a page of bands: only the programme's band counts
+        facts += find_ielts(in_band, line_contexts(in_band))
+    else:
+        facts += find_ielts(lines, contexts)
     facts += find_durations(lines, contexts)
     facts += find_modes(lines, contexts)
     facts += find_start_months(lines, contexts)
@@ -121,6 +154,7 @@ __all__ = [
     "Fact",
     "TooSlow",
     "display_value",
+    "english_band_of",
     "extract",
     "page_lines",
     "page_text",

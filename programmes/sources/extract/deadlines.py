@@ -89,6 +89,17 @@ def _whose(before: str) -> tuple[str, ...]:
     return ("home", "international")
 
 
+def _for_the_others(dated: list[tuple[tuple[str, ...], datetime.date, str]]):
+    """(group, date, quote) for each date of one sentence. A date that names no group beside one
+    that names a group is the other group's: "Apply by 31 July (international applicants:
+    30 June)" is 31 July for home applicants."""
+    named = {group for whose, _, _ in dated if len(whose) == 1 for group in whose}
+    for whose, when, quote in dated:
+        groups = [g for g in whose if g not in named] if len(whose) > 1 else list(whose)
+        for group in groups:
+            yield group, when, quote
+
+
 def find_deadlines(lines: list[Line], contexts: list[str]) -> list[Fact]:
     found: dict[str, dict[datetime.date, str]] = {"home": {}, "international": {}}
     opens: dict[datetime.date, str] = {}
@@ -111,6 +122,7 @@ def find_deadlines(lines: list[Line], contexts: list[str]) -> list[Fact]:
             if _NOT_A_COURSE_DEADLINE.search(context):
                 continue
             previous = 0
+            in_sentence: list[tuple[tuple[str, ...], datetime.date, str]] = []
             for match in _DATE.finditer(sentence):
                 when = _date(match)
                 before = sentence[previous : match.start()]
@@ -123,8 +135,10 @@ def find_deadlines(lines: list[Line], contexts: list[str]) -> list[Fact]:
                     continue
                 if line.row or len(text) < 80:
                     quote = with_label(lines, index, quote)
-                for group in _whose(contexts[index] + " " + before if line.row else before):
-                    found[group].setdefault(when, quote)
+                whose = _whose(contexts[index] + " " + before if line.row else before)
+                in_sentence.append((whose, when, quote))
+            for group, when, quote in _for_the_others(in_sentence):
+                found[group].setdefault(when, quote)
     facts = []
     for group in ("home", "international"):
         if len(found[group]) == 1:

@@ -36,6 +36,13 @@ _PART = (
 _SKILL = r"(?:reading|writing|listening|speaking)"
 _COMPONENT = [
     re.compile(
+        r"(?:lowest|minimum|min\.?)\s+(?:score\s+)?(?:in\s+)?(?:any\s+|each\s+|one\s+)?"
+        + _PART
+        + r"(?:\s+score)?\s*[:\-]?\s*"
+        + _SCORE,
+        re.I,
+    ),
+    re.compile(
         r"(?:no|not)\s+(?:less|lower)\s+than\s+" + _SCORE + r"\s+(?:in|on|for)\s+"
         r"(?:any|each|all|every|the)",
         re.I,
@@ -134,8 +141,8 @@ def _component_scores(*texts: str) -> set[Decimal]:
     for text in texts:
         if _NOT_A_REQUIREMENT.search(text):
             continue
-        general = {Decimal(m.group(1)) for p in _COMPONENT[:5] for m in p.finditer(text)}
-        skills = {Decimal(m.group(1)) for p in _COMPONENT[5:] for m in p.finditer(text)}
+        general = {Decimal(m.group(1)) for p in _COMPONENT[:6] for m in p.finditer(text)}
+        skills = {Decimal(m.group(1)) for p in _COMPONENT[6:] for m in p.finditer(text)}
         named = {word.lower() for word in re.findall(_SKILL, text, re.I)}
         if general or len(named) == 4 or re.search(r"\bother\b", text, re.I):
             scores |= general | skills
