@@ -102,6 +102,25 @@ def subject_of(text: str, url: str) -> str | None:
     return None
 
 
+_MENU_TAGS = {"nav", "header", "footer"}
+
+
+def _in_menu(node) -> bool:
+    """Whether a link sits in the site's navigation, header or footer (a few levels up)."""
+    parent = node.parent
+    for _ in range(30):
+        if parent is None:
+            return False
+        if parent.tag in _MENU_TAGS or (parent.attributes.get("role") or "") in (
+            "navigation",
+            "banner",
+            "contentinfo",
+        ):
+            return True
+        parent = parent.parent
+    return False
+
+
 def course_links(document: str, page_url: str, limit: int = MAX_LINKED_PAGES) -> list[Link]:
     """The links worth following from ``page_url``: one per subject first, then the rest."""
     try:
@@ -111,9 +130,13 @@ def course_links(document: str, page_url: str, limit: int = MAX_LINKED_PAGES) ->
     here = urldefrag(page_url)[0]
     seen: set[str] = {here}
     candidates: list[Link] = []
-    for count, anchor in enumerate(tree.css("a[href]")):
-        if count >= MAX_LINKS_LOOKED_AT:
-            break
+    # The page's own content first, then its menus: a "Fees" link in the site menu is the same
+    # page, but the words beside the course ("Tuition fees and funding") say more.
+    anchors = tree.css("a[href]")[:MAX_LINKS_LOOKED_AT]
+    in_menus = {id(a) for a in anchors if _in_menu(a)}
+    ordered = [a for a in anchors if id(a) not in in_menus]
+    ordered += [a for a in anchors if id(a) in in_menus]
+    for anchor in ordered:
         href = (anchor.attributes.get("href") or "").strip()
         if not href or href.startswith(("#", "mailto:", "tel:", "javascript:")):
             continue

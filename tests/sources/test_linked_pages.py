@@ -209,3 +209,13 @@ def test_an_english_band_named_on_the_course_page_is_read_on_the_bands_page(page
     assert (found["ielts_overall"].value, found["ielts_min_component"].value) == ("6.5", "6.0")
     assert found["ielts_overall"].quote.startswith("Band C")
     assert found["ielts_overall"].source_url == pages.url("/english")
+
+
+def test_a_link_in_the_course_content_is_preferred_to_the_same_link_in_the_menu():
+    page = """<header><nav><a href="/fees">Fees</a></nav></header>
+      <main><a href="/fees">Tuition fees and funding for this course</a></main>
+      <footer><a href="/how-to-apply">How to apply</a></footer>"""
+    assert [(link.url, link.text) for link in course_links(page, BASE)] == [
+        ("https://www.example.ac.uk/fees", "Tuition fees and funding for this course"),
+        ("https://www.example.ac.uk/how-to-apply", "How to apply"),
+    ]
