@@ -23,7 +23,7 @@ START_LABEL = re.compile(
 NOT_A_START = re.compile(
     r"deadline|apply by|applications? (?:open|close)|closing|open day|open evening|webinar|"
     r"results|decision|offer|graduat|ends?\b|finish|submit|submission|fees? (?:are|is) due|"
-    r"published|updated|last reviewed|visa",
+    r"published|updated|last reviewed|visa|instal+ment|payment|\bpay\b|charged|fee",
     re.I,
 )
 

@@ -39,7 +39,7 @@ _MONTH_YEAR = re.compile(rf"\b{_MONTH}\s+(20\d\d)\b", re.I)
 _DEADLINE = re.compile(
     r"deadline|closing date|\bapply by\b|applications? (?:must|should) (?:be )?(?:received|"
     r"submitted|made) (?:by|before|no later than)|applications? close|no later than|"
-    r"submit (?:your|an|the) application (?:by|before)",
+    r"submit (?:your|an|the) application (?:by|before)|received after",
     re.I,
 )
 _OPENS = re.compile(

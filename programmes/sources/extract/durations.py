@@ -50,7 +50,9 @@ _NOT_A_COURSE_LENGTH = re.compile(
     r"semester|term\b|trimester|per week|each week|weeks|up to|maximum|max\.|no more than|"
     r"\bextend(?:s|ing)?\b|extension|extended (?:to|by|up)|be extended|registration period|"
     r"exit award|pg ?cert|pg ?dip|certificate|diploma|"
-    r"stay|residen|scholarship|contract|salary|part of the",
+    r"stay|residen|scholarship|contract|salary|part of the|loan|entitlement|fees? (?:paid|rate)|"
+    r"annual fees?|charged|revision|increase|no less than|completed in|doctora|\bfees? for\b|"
+    r"students on\b",
     re.I,
 )
 _DURATION_LABEL = re.compile(

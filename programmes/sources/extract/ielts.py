@@ -22,7 +22,8 @@ _IELTS_OVERALL = [
     ),
     re.compile(_SCORE + r"\s*(?:overall|\(overall\)|in total|total)", re.I),
     re.compile(
-        r"IELTS(?: Academic)?(?: \(Academic\))?(?: test)?(?: score| band)?(?: of)?"
+        r"IELTS(?: Academic)?(?: \(Academic\))?(?: test)?(?: with)?(?: an?)?(?: overall)?"
+        r"(?: score| band)?(?: of)?"
         r"(?: at least| minimum)?\s*[:\-–]?\s*"
         + _SCORE
         + r"(?!\s*(?:in|for|per|on) (?:each|all|any|every))",
@@ -30,7 +31,8 @@ _IELTS_OVERALL = [
     ),
 ]
 _PART = (
-    r"(?:elements?|components?|bands?|skills?|sub-?scores?|sub-?tests?|sections?|areas?|"
+    r"(?:elements?|components?|bands?|skills?|sub-?skills?|sub-?scores?|sub-?tests?|sections?|"
+    r"areas?|"
     r"modules?|papers?|categor(?:y|ies)|parts?|individual scores?)"
 )
 _SKILL = r"(?:reading|writing|listening|speaking)"
@@ -80,7 +82,10 @@ _COMPONENT = [
 _SKILL_ROW = re.compile(r"^\s*" + _SKILL + r"\b", re.I)
 _NOT_A_REQUIREMENT = re.compile(
     r"pre-?sessional|foundation|average|typical(?:ly)? (?:score|achieve)|our students|"
-    r"(?:below|under|less than) IELTS|encouraged to take|undergraduate|bachelor|"
+    r"(?:below|under|less than) IELTS|encouraged to take|undergraduate|bachelor|ranges? from|"
+    r"\bUG(?:Cert|Dip)?\b|"
+    r"postgraduate research|research degrees?|\bPhD\b|typically [4-9]|"
+    r"\b[4-9](?:\.[05])?\s*(?:-|–|to)\s*[4-9](?:\.[05])?\b|"
     r"if you (?:have|score|scored|achieve)(?! at least)|waiver|test centre",
     re.I,
 )
