@@ -214,3 +214,29 @@ def test_reading_stops_at_the_time_limit_with_a_reason():
     # The limit is per call: the next page starts afresh.
     facts = extract("<h3>Tuition fees 2026/27</h3><p>Home students: £12,000 per year</p>")
     assert [(f.field, f.value) for f in facts] == [("fee_home_gbp", 12000)]
+
+
+@pytest.mark.parametrize(
+    ("page", "expected"),
+    [
+        ("<p>The programme lasts for 24 months.</p>", {"duration_full_time_months": 24}),
+        (
+            "<p>Fees 2026/27 Home/EU £11,000 Overseas £25,000</p>",
+            {"fee_home_gbp": 11000, "fee_international_gbp": 25000},
+        ),
+        (
+            "Fees 2026/27\nScotland/RUK\n£9,000\nInternational\n£22,000",
+            {"fee_home_gbp": 9000, "fee_international_gbp": 22000},
+        ),
+        ("Entry requirements: IELTS6.5 overall.", {"ielts_overall": 6.5}),
+        (
+            "| Fee status | Full-time |\n|---|---|\n| Home | £12,000 |\n"
+            "| International | £30,000 |",
+            {"fee_home_gbp": 12000, "fee_international_gbp": 30000},
+        ),
+    ],
+    ids=["lasts-for", "home-eu-then-overseas", "labels-on-own-lines", "glued", "pipe-table"],
+)
+def test_ways_universities_write_facts(page, expected):
+    found = {f.field: f.value for f in extract(page)}
+    assert {k: found.get(k) for k in expected} == expected

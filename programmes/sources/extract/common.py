@@ -163,12 +163,18 @@ def line_contexts(lines: list[Line]) -> list[str]:
     values, so every item of a list under it is read with it, until the next label or heading.
     """
     contexts, heading, label = [], "", ""
-    for _, line in each_line(lines):
+    for index, line in each_line(lines):
         contexts.append(clean(f"{heading} {label}") if label != heading else heading)
         if line.heading and not line.table_head:
             heading, label = line.text[:120], ""
         elif not (line.row or line.table_head) and is_label(line.text):
-            label = line.text
+            after = lines[index + 1] if index + 1 < len(lines) else None
+            if after is not None and not after.row and is_label(after.text) and not line.heading:
+                # A label over labels ("Fees 2026/27", then "Home", "£9,000"): a section title,
+                # as plain text and some pages write headings.
+                heading, label = line.text[:120], ""
+            else:
+                label = line.text
     return contexts
 
 

@@ -57,7 +57,8 @@ _NOT_A_COURSE_LENGTH = re.compile(
 )
 _DURATION_LABEL = re.compile(
     r"duration|course length|length of (?:the )?(?:course|programme|study)|programme length|"
-    r"how long|study options|mode of study|study mode|attendance|^length\b",
+    r"how long|study options|mode of study|study mode|attendance|^length\b|"
+    r"(?:programme|course|degree|msc|it) (?:lasts|runs|takes)\b",
     re.I,
 )
 

@@ -58,17 +58,24 @@ def _says_not_a_fee(text: str) -> bool:
     return bool(_NOT_A_FEE.search(text))
 
 
+_SCOTLAND_AND_RUK = re.compile(
+    r"\b(?:scotland|scottish)\b\s*(?:/|and|&|,)\s*(?:rest of (?:the )?uk|ruk)\b", re.I
+)
+
+
 @lru_cache(maxsize=4096)
 def _status(before: str, after: str) -> str | None:
     """'home', 'international', 'both', 'ruk' or None, from the words nearest the amount."""
     both = re.search(
-        r"\b(?:home|uk)\b(?: and | & |/| or )(?:international|overseas|eu)\b|"
+        r"\b(?:home|uk)\b(?: and | & |/| or )(?:international|overseas)\b|"
         r"all students|regardless of fee status|same for (?:all|home and international)",
         before[-60:] + " " + after[:40],
         re.I,
     )
     if both:
         return "both"
+    if _SCOTLAND_AND_RUK.search(before[-40:]):
+        return "home"  # one fee for Scottish and rest-of-UK students: the home fee
     said_after = _STATUS_AFTER.match(after)
     if said_after:
         return ("ruk", "home", "international")[
