@@ -608,17 +608,17 @@ def shortlist_add(request: HttpRequest) -> HttpResponse:
     if outcome == "full":
         return _shortlist_reply(
             request,
-            f"Your shortlist already holds {shortlist.MAX_SHORTLIST} programmes, the most that fit "
-            f"side by side. Remove one before adding {programme.full_title}.",
+            f"Your compare list already holds {shortlist.MAX_SHORTLIST} programmes, the most that "
+            f"fit side by side. Remove one before adding {programme.full_title}.",
             messages.WARNING,
             False,
         )
     if outcome == "already":
         return _shortlist_reply(
-            request, f"{programme.full_title} is already in your shortlist.", messages.INFO
+            request, f"{programme.full_title} is already in your compare list.", messages.INFO
         )
     return _shortlist_reply(
-        request, f"Added {programme.full_title} to your shortlist.", messages.SUCCESS
+        request, f"Added {programme.full_title} to your compare list.", messages.SUCCESS
     )
 
 
@@ -627,15 +627,17 @@ def shortlist_add(request: HttpRequest) -> HttpResponse:
 def shortlist_remove(request: HttpRequest) -> HttpResponse:
     programme_id = _programme_id(request)
     if programme_id is None or not shortlist.remove(request.session, programme_id):
-        return _shortlist_reply(request, "That programme was not in your shortlist.", messages.INFO)
-    return _shortlist_reply(request, "Removed from your shortlist.", messages.SUCCESS)
+        return _shortlist_reply(
+            request, "That programme was not in your compare list.", messages.INFO
+        )
+    return _shortlist_reply(request, "Removed from your compare list.", messages.SUCCESS)
 
 
 @require_POST
 @require_same_origin
 def shortlist_clear(request: HttpRequest) -> HttpResponse:
     shortlist.clear(request.session)
-    return _shortlist_reply(request, "Your shortlist is empty.", messages.SUCCESS)
+    return _shortlist_reply(request, "Your compare list is empty.", messages.SUCCESS)
 
 
 def shortlist_page(request: HttpRequest) -> HttpResponse:
@@ -660,7 +662,7 @@ def shortlist_page(request: HttpRequest) -> HttpResponse:
             "max_shortlist": shortlist.MAX_SHORTLIST,
             "here": request.get_full_path(),
             "noindex": True,
-            "crumbs": [("Programmes", reverse("programme_list")), ("Your shortlist", None)],
+            "crumbs": [("Programmes", reverse("programme_list")), ("Your compare list", None)],
         },
     )
     shortlist.set_cookie(response, ids)

@@ -39,7 +39,7 @@ def test_shortlist_works_without_javascript(live_server, browser):
         page.get_by_role("button", name="Add to compare").click()
     # The visitor's own shortlist page confirms the change and links back.
     page.wait_for_url("**/shortlist/?next=*")
-    expect(page.get_by_role("heading", name="Your shortlist")).to_be_visible()
+    expect(page.get_by_role("heading", name="Your compare list")).to_be_visible()
     expect(page.get_by_text("Added MSc No Script Programme")).to_be_visible()
     expect(page.locator(".shortlist li")).to_have_count(1)
     page.get_by_role("link", name="Back to where you were").click()

@@ -47,7 +47,7 @@ def test_add_lands_on_the_shortlist_page_which_confirms_and_links_back(csrf_clie
     assert response.cookies["shortlist"].value == str(programme.pk)
     page = csrf_client.get(response["Location"])
     assert page["Cache-Control"] == "private, no-store"
-    assert "Added MSc Clinical AI to your shortlist." in page.text
+    assert "Added MSc Clinical AI to your compare list." in page.text
     assert '<a href="/programmes/?nation=england">Back to where you were</a>' in page.text
     assert f'<a href="{programme.get_absolute_url()}">MSc Clinical AI</a>' in page.text
     # The message is shown once, on this personal page, and never on a public one.

@@ -311,14 +311,14 @@ def test_the_personal_shortlist_page(catalogue):
     client = Client()
     empty = client.get("/shortlist/")
     assert empty.status_code == 200
-    assert "Your shortlist is empty." in empty.text
+    assert "Your compare list is empty." in empty.text
     assert empty["Cache-Control"] == "private, no-store"
     assert '<meta name="robots" content="noindex">' in empty.text
     response = client.post(
         "/shortlist/add/", {"programme": a.pk, "next": "/topics/genomics/"}, **SAME_SITE
     )
     page = client.get(response["Location"])
-    assert "Added MSc Clinical AI to your shortlist." in page.text
+    assert "Added MSc Clinical AI to your compare list." in page.text
     assert '<a href="/topics/genomics/">Back to where you were</a>' in page.text
     assert "Add at least one more" in page.text
     client.post("/shortlist/add/", {"programme": b.pk}, **SAME_SITE)

@@ -31,7 +31,7 @@ def compare_redirect(client) -> str:
 def header_count(client) -> str:
     """How many programmes the visitor's own shortlist page lists."""
     text = client.get("/shortlist/").text
-    if "Your shortlist is empty." in text:
+    if "Your compare list is empty." in text:
         return "0"
     return str(text.split('<ul class="shortlist">', 1)[1].split("</ul>", 1)[0].count("<li>"))
 
@@ -101,13 +101,18 @@ def post(client, action: str, programme) -> dict:
 
 def test_each_outcome_says_what_happened(client, two):
     first, second = two
-    assert post(client, "add", first)["message"] == f"Added {first.full_title} to your shortlist."
     assert (
-        post(client, "add", first)["message"] == f"{first.full_title} is already in your shortlist."
+        post(client, "add", first)["message"] == f"Added {first.full_title} to your compare list."
     )
-    assert post(client, "remove", second)["message"] == "That programme was not in your shortlist."
+    assert (
+        post(client, "add", first)["message"]
+        == f"{first.full_title} is already in your compare list."
+    )
+    assert (
+        post(client, "remove", second)["message"] == "That programme was not in your compare list."
+    )
     reply = post(client, "remove", first)
-    assert (reply["message"], reply["ids"]) == ("Removed from your shortlist.", [])
+    assert (reply["message"], reply["ids"]) == ("Removed from your compare list.", [])
 
 
 def test_large_ids_are_kept(client):
@@ -200,3 +205,17 @@ def test_add_and_remove_report_their_outcome_as_documented():
     assert shortlist.get(session) == list(range(7, 7 + shortlist.MAX_SHORTLIST))
     assert (shortlist.remove(session, 7), shortlist.remove(session, 7)) == (True, False)
     assert shortlist.get({}) == []
+
+
+def test_the_compare_list_has_one_name_on_every_page(client):
+    import re
+
+    from tests.factories import make_programme
+
+    programme = make_programme()
+    client.post("/shortlist/add/", {"programme": programme.pk})
+    for url in ("/", "/programmes/", "/compare/", "/shortlist/", programme.get_absolute_url()):
+        page = client.get(url, follow=True).content.decode()
+        words = re.sub(r"<[^>]+>", " ", page).lower()  # what a visitor reads, not addresses
+        assert "shortlist" not in words, url
+    assert "Your compare list" in client.get("/shortlist/").content.decode()
