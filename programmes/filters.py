@@ -172,6 +172,25 @@ def filter_options() -> tuple[list[Any], list[Any]]:
     return universities, topics
 
 
+@dataclass(frozen=True)
+class Chip:
+    """An active filter as the list shows it above the results, removable in one click."""
+
+    name: str
+    label: str
+    remove_query: str
+
+
+# Parameters that say how to read the rest, not what to show: no chip.
+NOT_CHIPS = {"sort", "match", "read_from", "as_typed"}
+CHIP_LABELS = {
+    "open": "Still open for applications",
+    "placement": "Offers a placement or industry project",
+    "eligible": "Only programmes I meet, or that do not say",
+    "unrecorded": "Leaving out programmes that do not record a fact filtered on",
+}
+
+
 class ProgrammeFilter(django_filters.FilterSet):
     q = SearchTermsFilter(
         label="Search",
@@ -521,6 +540,32 @@ class ProgrammeFilter(django_filters.FilterSet):
             else:
                 params.append((name, str(value)))
         return params
+
+    def chips(self) -> list[Chip]:
+        """One removable chip per active filter value, in the URL's order; each chip's
+        ``remove_query`` is the current filters without it (the list's canonical form)."""
+        params = self.url_params()
+        chips = []
+        for index, (name, value) in enumerate(params):
+            if name in NOT_CHIPS:
+                continue
+            rest = [pair for number, pair in enumerate(params) if number != index]
+            chips.append(Chip(name, self._chip_label(name, value), urlencode(rest)))
+        return chips
+
+    def _chip_label(self, name: str, value: str) -> str:
+        field = self.form.fields[name]
+        shown = str(dict(getattr(field, "choices", [])).get(value, value))
+        if name == "q":
+            return f"Search: “{value}”"
+        if name in CHIP_LABELS:
+            return CHIP_LABELS[name]
+        if name in ("max_fee_home", "max_fee_international"):
+            who = "Home" if name == "max_fee_home" else "International"
+            return f"{who} fee at most £{int(value):,}"
+        if name in ("university", "nation", "topic", "award", "mode", "city"):
+            return shown
+        return f"{field.label}: {shown}"
 
     def university_choices(self, counts: dict[str, int]) -> list[UniversityChoice]:
         """Every university with a published programme, by name, with its count and the

@@ -149,6 +149,17 @@ def _validated_list(request: HttpRequest) -> Validated:
     return Validated((*pairs, ("page", requested)), ListInput(filterset, params, requested))
 
 
+def _emptied_by(filterset: ProgrammeFilter, chips: list) -> list[tuple[object, int]]:
+    """For an empty list: each active filter with how many programmes show without it (one
+    count per filter, only on an empty page), those that would show most first."""
+    options = filterset.university_options_pair()
+    counted = [
+        (chip, ProgrammeFilter(QueryDict(chip.remove_query), options=options).qs.count())
+        for chip in chips
+    ]
+    return sorted(counted, key=lambda pair: -pair[1])
+
+
 @public_page(_validated_list, guess=_guessed_list_state)
 def programme_list(request: HttpRequest, valid: ListInput) -> HttpResponse:
     filterset, params, requested = valid.filterset, valid.params, valid.requested
@@ -179,6 +190,7 @@ def programme_list(request: HttpRequest, valid: ListInput) -> HttpResponse:
     hiding, showing = query.copy(), query.copy()
     hiding["unrecorded"] = HIDE_UNRECORDED
     showing.pop("unrecorded", None)
+    chips = filterset.chips()
     cards = list(page.object_list)
     mine = filterset.mine()
     for card in cards:
@@ -218,6 +230,8 @@ def programme_list(request: HttpRequest, valid: ListInput) -> HttpResponse:
             "query_without_page": query.urlencode(),
             "here": here,
             "active_filters": active_filters,
+            "chips": chips,
+            "emptied_by": _emptied_by(filterset, chips) if not listing.count else [],
             "fee_sorted": filterset.fee_sorted,
             "fee_basis": fees.BASIS_EXPLAINED,
             "canonical_url": seo.absolute_url(request, seo.list_canonical_path(shown)),

@@ -74,7 +74,7 @@ def test_the_student_can_leave_the_unrecorded_out_and_bring_them_back(client, fa
     assert unrecorded_titles(response) == []
     assert "Says nothing" not in response.text
     empty = client.get("/programmes/?max_ielts=4.0&unrecorded=hide")
-    assert "No programmes match these filters" in empty.text
+    assert "No programme matches all of these filters" in empty.text
     assert 'href="?max_ielts=4.0">show them</a>' in empty.text
 
 
@@ -91,7 +91,7 @@ def test_with_only_unrecorded_programmes_the_list_is_not_called_empty(client, fa
     response = client.get("/programmes/?max_ielts=4.0")
     assert titles(response) == []
     assert unrecorded_titles(response) == ["Says nothing"]
-    assert "No programmes match these filters" not in response.text
+    assert "No programme matches all of these filters" not in response.text
     assert "0 programmes match your filters, 1 more may match" in response.text
 
 

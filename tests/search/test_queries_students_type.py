@@ -102,7 +102,7 @@ def test_partial_matches_say_so_and_every_word_is_one_click_away(client):
     assert "No programme matches every word you searched for" in response.text
     strict = client.get("/programmes/", {"q": "medical imaging", "match": "all"})
     assert strict.status_code == 200
-    assert "No programmes match these filters" in strict.text
+    assert "No programme matches all of these filters" in strict.text
 
 
 @pytest.mark.parametrize("value", ["some", "ANY", "<b>", "\x00"])

@@ -383,11 +383,12 @@ def test_search_query_count_is_fixed(client, catalogue):
     assert count_queries(client, "/programmes/", {"q": "health data"}) == 10
     assert count_queries(client, "/programmes/", {"q": "health science"}) == 10
     assert count_queries(client, "/programmes/", {"q": "health", "sort": "title"}) == 9
-    # No results: no topics to prefetch, and the "Did you mean" vocabulary is read (3 queries,
-    # then cached with the catalogue).
-    assert count_queries(client, "/programmes/", {"q": "zzzz"}) == 11
+    # No results: no topics to prefetch, the "Did you mean" vocabulary is read (3 queries,
+    # then cached with the catalogue), and one count per filter in use says what removing it
+    # would show.
+    assert count_queries(client, "/programmes/", {"q": "zzzz"}) == 12
     # (Several words with no full match lead to the partial matches: asked for every word.)
-    assert count_queries(client, "/programmes/", {"q": "zzzz epidemiology", "match": "all"}) == 11
+    assert count_queries(client, "/programmes/", {"q": "zzzz epidemiology", "match": "all"}) == 12
 
 
 def test_site_search_query_count_is_fixed(client, catalogue):
