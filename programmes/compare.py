@@ -55,7 +55,8 @@ class Cell:
 class Row:
     label: str
     cells: list[Cell]
-    differs: bool
+    differs: bool  # at least two programmes record it, and they are not the same
+    missing: list[int] = field(default_factory=list)  # the programmes (1, 2…) not recording it
 
 
 def _months(value: int | None) -> str | None:
@@ -81,8 +82,10 @@ def build_rows(
             _mark_lowest(cells, values, best_word)
         for cell, note in zip(cells, notes or [], strict=False):
             cell.note = note
-        differs = len({(c.text, c.note) for c in cells}) > 1
-        return Row(label, cells, differs)
+        recorded = [c for c in cells if c.text is not None]
+        differs = len(recorded) > 1 and len({(c.text, c.note) for c in recorded}) > 1
+        missing = [number for number, c in enumerate(cells, start=1) if c.text is None]
+        return Row(label, cells, differs, missing if len(missing) < len(cells) else [])
 
     def fee_rows(kind: str, label: str) -> list[Row]:
         stated = row(

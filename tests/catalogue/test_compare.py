@@ -553,3 +553,22 @@ def test_the_page_draws_the_chart_it_describes(client, pair):
     assert '<text x="102" y="112.0" class="chart-label" text-anchor="end">2. intl.</text>' in text
     assert '<text x="116.0" y="112.0" class="chart-value chart-unknown">not recorded yet' in text
     assert "<li>2. Home fee £10,000 per year (2026/27): not charted because" in text
+
+
+@pytest.mark.django_db
+def test_a_row_differs_only_when_two_programmes_record_it_and_disagree(client):
+    from programmes.compare import build_rows
+
+    uni = make_university()
+    a = make_programme(university=uni, title="A", duration_full_time_months=12, fee_home=None)
+    b = make_programme(university=uni, title="B", duration_full_time_months=12, fee_home=9000)
+    c = make_programme(university=uni, title="C", duration_full_time_months=24, fee_home=None)
+    rows = {row.label: row for row in build_rows([a, b])}
+    duration = rows["Full-time duration"]
+    assert (duration.differs, duration.missing) == (False, [])
+    home = next(row for label, row in rows.items() if label.startswith("Home fee (as"))
+    assert (home.differs, home.missing) == (False, [1])  # one side unknown: not "differs"
+    rows = {row.label: row for row in build_rows([a, b, c])}
+    assert rows["Full-time duration"].differs is True
+    page = client.get(f"/compare/?p={a.pk}&p={b.pk}").content.decode()
+    assert "not recorded for 1" in page
