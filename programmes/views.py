@@ -231,7 +231,7 @@ def programme_list(request: HttpRequest, valid: ListInput) -> HttpResponse:
             "here": here,
             "active_filters": active_filters,
             "chips": chips,
-            "emptied_by": _emptied_by(filterset, chips) if not listing.matched else [],
+            "emptied_by": _emptied_by(filterset, chips) if not listing.count else [],
             "fee_sorted": filterset.fee_sorted,
             "fee_basis": fees.BASIS_EXPLAINED,
             "canonical_url": seo.absolute_url(request, seo.list_canonical_path(shown)),
