@@ -240,3 +240,27 @@ def test_reading_stops_at_the_time_limit_with_a_reason():
 def test_ways_universities_write_facts(page, expected):
     found = {f.field: f.value for f in extract(page)}
     assert {k: found.get(k) for k in expected} == expected
+
+
+@pytest.mark.parametrize(
+    ("page", "expected"),
+    [
+        (
+            "Full-time\n1 year\nPart-time\nTypically 2 years",
+            {"duration_full_time_months": 12, "duration_part_time_months": 24},
+        ),
+        (
+            "<p>The comprehensive 1-year MSc Data Science programme spans machine learning.</p>",
+            {"duration_full_time_months": 12},
+        ),
+        (
+            "<p>It is undertaken over two academic years part-time.</p>",
+            {"duration_part_time_months": 24},
+        ),
+        ("<p>A student living 12 months in Oxford will need £15,000.</p>", {}),
+    ],
+    ids=["mode-above-value", "length-of-the-course", "academic-years", "living-costs"],
+)
+def test_durations_as_course_pages_write_them(page, expected):
+    found = {f.field: f.value for f in extract(page) if f.field.startswith("duration")}
+    assert found == expected

@@ -41,9 +41,17 @@ _DURATION = re.compile(
     _NUM
     + r"(?:\s*(?:-|–|to|or)\s*"
     + _NUM
-    + r")?[\s-]*(years?|months?|yrs?)\b(?:\s+and\s+a\s+half)?",
+    + r")?[\s-]*(?:(?:academic|calendar)\s+)?(years?|months?|yrs?)\b(?:\s+and\s+a\s+half)?",
     re.I,
 )
+# "the 1-year MSc Data Science programme": a length said of the course itself.
+_LENGTH_OF_COURSE = re.compile(
+    _NUM + r"[\s-](?:years?|months?)[\s-](?:[\w,]+[\s-]){0,3}?"
+    r"(?:msc|ma|mres|mph|master'?s|programme|course|degree)\b",
+    re.I,
+)
+# A mode on its own line or as the label above ("Full-time" then "1 year").
+_MODE_ONLY = re.compile(r"^[-•*\s]*(full[- ]?time|part[- ]?time)[\s:]*$", re.I)
 _NOT_A_COURSE_LENGTH = re.compile(
     r"placement|project|dissertation|module|internship|experience|visa|post-study|graduate "
     r"route|ago|deadline|within|at least|minimum of|employment|work|research period|"
@@ -52,7 +60,7 @@ _NOT_A_COURSE_LENGTH = re.compile(
     r"exit award|pg ?cert|pg ?dip|certificate|diploma|"
     r"stay|residen|scholarship|contract|salary|part of the|loan|entitlement|fees? (?:paid|rate)|"
     r"annual fees?|charged|revision|increase|no less than|completed in|doctora|\bfees? for\b|"
-    r"students on\b",
+    r"students on\b|\bliving\b|\blive\b",
     re.I,
 )
 _DURATION_LABEL = re.compile(
@@ -89,11 +97,14 @@ def find_durations(lines: list[Line], contexts: list[str]) -> list[Fact]:  # noq
         text = line.text
         context = contexts[index]
         labelled = _DURATION_LABEL.search(f"{text[:40]} {context}")
+        above = lines[index - 1].text if index else ""
+        mode_above = _MODE_ONLY.match(above) if len(text) <= 40 else None
         for _, sentence in sentences(text):
             if not _DURATION.search(sentence):
                 continue
             sentence_mode_words = FULL_TIME.search(sentence) or PART_TIME.search(sentence)
-            if not (labelled or sentence_mode_words):
+            of_course = _LENGTH_OF_COURSE.search(sentence)
+            if not (labelled or sentence_mode_words or mode_above or of_course):
                 continue
             if re.search(r"\bapply\b|\bdeadline\b|closing date", sentence, re.I):
                 continue
@@ -115,6 +126,8 @@ def find_durations(lines: list[Line], contexts: list[str]) -> list[Fact]:  # noq
                 if months != int(months) or not 1 <= months <= 60:
                     continue
                 mode = study_mode(clause[: match.start()], clause[match.end() :])
+                if mode is None and mode_above:
+                    mode = study_mode(mode_above.group(1), "")
                 if mode is None:
                     mode = study_mode(context[-60:], "") if labelled else None
                 if mode is None and sentence_mode_words:
