@@ -22,7 +22,7 @@ _IELTS_OVERALL = [
     ),
     re.compile(_SCORE + r"\s*(?:overall|\(overall\)|in total|total)", re.I),
     re.compile(
-        r"IELTS(?: Academic)?(?: \(Academic\))?(?: test)?(?: with)?(?: an?)?(?: overall)?"
+        r"IELTS\)?(?: Academic)?(?: \(Academic\))?(?: test)?(?: with)?(?: an?)?(?: overall)?"
         r"(?: score| band)?(?: of)?"
         r"(?: at least| minimum)?\s*[:\-–]?\s*"
         + _SCORE
@@ -83,7 +83,8 @@ _SKILL_ROW = re.compile(r"^\s*" + _SKILL + r"\b", re.I)
 _NOT_A_REQUIREMENT = re.compile(
     r"pre-?sessional|foundation|average|typical(?:ly)? (?:score|achieve)|our students|"
     r"(?:below|under|less than) IELTS|encouraged to take|undergraduate|bachelor|ranges? from|"
-    r"\bUG(?:Cert|Dip)?\b|"
+    r"\bUG(?:Cert|Dip)?\b|some (?:degree )?(?:courses|programmes)|higher (?:entrance |entry )?"
+    r"requirement|"
     r"postgraduate research|research degrees?|\bPhD\b|typically [4-9]|"
     r"\b[4-9](?:\.[05])?\s*(?:-|–|to)\s*[4-9](?:\.[05])?\b|"
     r"if you (?:have|score|scored|achieve)(?! at least)|waiver|test centre",
