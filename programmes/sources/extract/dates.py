@@ -16,16 +16,29 @@ _MONTH = re.compile(
     re.I,
 )
 START_LABEL = re.compile(
-    r"\bstart(?:s|ing)?\b|start dates?|entry (?:date|point)s?|intakes?|\bentry\b|commenc|"
+    r"\bstart(?:s|ing)?\b|start dates?|entry (?:date|point)s?|intakes?|\bentry\s*:|commenc|"
     r"\bbegins?\b|enrolment dates?",
     re.I,
 )
 NOT_A_START = re.compile(
     r"deadline|apply by|applications? (?:open|close)|closing|open day|open evening|webinar|"
     r"results|decision|offer|graduat|ends?\b|finish|submit|submission|fees? (?:are|is) due|"
-    r"published|updated|last reviewed|visa|instal+ment|payment|\bpay\b|charged|fee",
+    r"published|updated|last reviewed|visa|instal+ment|payment|\bpay\b|charged|fee|"
+    r"\b20\d\d\s*[-–]\s*[A-Z][a-z]+\s+20\d\d",
     re.I,
 )
+
+
+def start_label_above(lines: list[Line], index: int) -> bool:
+    """A start label on one of the three short lines above: "Start date" / "September 2024" /
+    "May 2025" lists each date on its own line."""
+    for back in range(index - 1, max(-1, index - 4), -1):
+        above = lines[back].text
+        if len(above) > 40:
+            return False
+        if START_LABEL.search(above):
+            return True
+    return False
 
 
 def find_start_months(lines: list[Line], contexts: list[str]) -> list[Fact]:
@@ -36,12 +49,17 @@ def find_start_months(lines: list[Line], contexts: list[str]) -> list[Fact]:
         text = line.text
         for _, sentence in sentences(text):
             label_here = START_LABEL.search(sentence)
-            label_above = START_LABEL.search(contexts[index][-40:]) and len(text) < 80
+            label_above = len(text) < 80 and (
+                START_LABEL.search(contexts[index][-40:]) or start_label_above(lines, index)
+            )
             if not (label_here or label_above):
                 continue
             if NOT_A_START.search(sentence):
                 continue
             scope = sentence[label_here.start() :] if label_here else sentence
+            if label_here and not _MONTH.search(scope):
+                # "(September and January start)": the months come just before the word.
+                scope = sentence[max(0, label_here.start() - 40) : label_here.end()]
             found = [m for m in _MONTH.finditer(scope) if m.group(1).lower() not in ("may",)]
             # "May" the month, not "may be considered".
             found += list(

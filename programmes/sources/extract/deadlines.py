@@ -20,7 +20,7 @@ import datetime
 import re
 
 from .common import MONTHS, Fact, each_line, quote_around, sentences, with_label
-from .dates import NOT_A_START, START_LABEL
+from .dates import NOT_A_START, START_LABEL, start_label_above
 from .text import Line
 
 _MONTH_NUMBER = {name.lower(): number for number, name in MONTHS}
@@ -159,7 +159,9 @@ def find_next_intake(lines: list[Line], contexts: list[str]) -> list[Fact]:
             continue
         for offset, sentence in sentences(text):
             label_here = START_LABEL.search(sentence)
-            label_above = START_LABEL.search(contexts[index][-40:]) and len(text) < 80
+            label_above = len(text) < 80 and (
+                START_LABEL.search(contexts[index][-40:]) or start_label_above(lines, index)
+            )
             if not (label_here or label_above) or NOT_A_START.search(sentence):
                 continue
             scope_start = label_here.start() if label_here else 0

@@ -60,7 +60,8 @@ _NOT_A_COURSE_LENGTH = re.compile(
     r"exit award|pg ?cert|pg ?dip|certificate|diploma|"
     r"stay|residen|scholarship|contract|salary|part of the|loan|entitlement|fees? (?:paid|rate)|"
     r"annual fees?|charged|revision|increase|no less than|completed in|doctora|\bfees? for\b|"
-    r"students on\b|\bliving\b|\blive\b",
+    r"students on\b|\bliving\b|\blive\b|sandwich|undergraduate|\bnormally take|"
+    r"\bour (?:full-time |part-time )?(?:taught )?(?:postgraduate )?(?:programmes|courses)\b",
     re.I,
 )
 _DURATION_LABEL = re.compile(
