@@ -208,8 +208,18 @@ def test_site_search_groups_programmes_guides_universities_and_topics(client, ca
 
 def test_every_page_has_a_header_search_box(client, catalogue):
     response = client.get("/guides/")
-    assert 'action="/search/"' in response.text
+    assert 'action="/programmes/"' in response.text
     assert 'id="site-q" name="q"' in response.text
+
+
+def test_the_header_and_home_boxes_are_one_search(client, catalogue):
+    import re
+
+    home = client.get("/").text
+    actions = re.findall(r'<form[^>]*action="([^"]+)"[^>]*role="search"', home)
+    assert actions == ["/programmes/", "/programmes/"]  # the header's box and the home box
+    listing = client.get("/programmes/", {"q": "health"}, follow=True).text
+    assert 'href="/search/?q=' in listing  # guides, universities and topics one link away
 
 
 # ----- hostile input -----------------------------------------------------------------------
