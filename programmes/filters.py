@@ -231,8 +231,8 @@ class ProgrammeFilter(django_filters.FilterSet):
     award = django_filters.MultipleChoiceFilter(
         choices=Award.choices, label="Award", distinct=False
     )
-    mode = django_filters.ChoiceFilter(
-        choices=Mode.choices, label="Study mode", method="filter_mode", empty_label="Any mode"
+    mode = django_filters.MultipleChoiceFilter(
+        choices=Mode.choices, label="Study mode", method="filter_mode"
     )
     # Fee limits compare the whole full-time course (fee_*_course), never a per-year figure.
     max_fee_home = IntegerFilter(
@@ -362,9 +362,13 @@ class ProgrammeFilter(django_filters.FilterSet):
         return getattr(self.form, "cleaned_data", {}).get("unrecorded") == HIDE_UNRECORDED
 
     def filter_mode(self, queryset, name, value):
+        """Any of the modes chosen ("part-time or online")."""
         if not value:
             return queryset
-        return self._matching(queryset, name, Q(**{Programme.MODE_FIELDS[value]: True}))
+        offered = Q()
+        for mode in value:
+            offered |= Q(**{Programme.MODE_FIELDS[Mode(mode)]: True})
+        return self._matching(queryset, name, offered)
 
     def filter_at_most(self, queryset, field_name, value):
         if value is None:

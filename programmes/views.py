@@ -31,7 +31,7 @@ from .filters import (
     ProgrammeFilter,
     filter_options,
 )
-from .models import Guide, Nation, Programme, Status, Topic, University
+from .models import Guide, Mode, Nation, Programme, Status, Topic, University
 
 
 def page_number(raw: str | None, num_pages: int) -> int:
@@ -82,7 +82,7 @@ def _understood(request: HttpRequest, filterset: ProgrammeFilter, params: QueryD
     else:
         target.pop("q", None)
     for name, value in understood.params:
-        if name in ("city", "mode"):
+        if name == "city":
             target.setdefault(name, value)
         elif value not in target.getlist(name):
             target.appendlist(name, value)
@@ -231,12 +231,17 @@ def programme_list(request: HttpRequest, valid: ListInput) -> HttpResponse:
             "here": here,
             "active_filters": active_filters,
             "chips": chips,
+            # Filtered to part-time study: cards show the part-time length (fees stay the
+            # full-time ones the catalogue records, and say so).
+            "part_time_only": filterset.selected("mode") == [Mode.PART_TIME],
             "emptied_by": _emptied_by(filterset, chips) if not listing.count else [],
             "fee_sorted": filterset.fee_sorted,
             "fee_basis": fees.BASIS_EXPLAINED,
             "canonical_url": seo.absolute_url(request, seo.list_canonical_path(shown)),
             "noindex": active_filters > 2 or (page.number > 1 and active_filters > 0),
-            "selected": {name: set(params.getlist(name)) for name in ("topic", "nation", "award")},
+            "selected": {
+                name: set(params.getlist(name)) for name in ("topic", "nation", "award", "mode")
+            },
             "crumbs": [("Programmes", None)],
         },
     )

@@ -122,9 +122,8 @@ def _nation_label(nation: str) -> str:
 
 def _take(key: tuple[str, ...], vocabulary: Vocabulary, result: Understood, taken: set) -> bool:
     if key in MODE_WORDS:
-        if "mode" in taken:
-            return False  # one study mode at a time: the word stays in the text search
-        taken.add("mode")
+        if ("mode", str(MODE_WORDS[key])) in result.params:
+            return False  # said twice: the word stays in the text search
         result.params.append(("mode", str(MODE_WORDS[key])))
         result.read_as.append(f"Study mode: {Mode(MODE_WORDS[key]).label}")
         return True

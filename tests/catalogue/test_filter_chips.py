@@ -84,3 +84,30 @@ def test_one_and_many_are_said_right(client, catalogue):
     assert "1 programme matches your filters" in " ".join(one.text.split())
     two = client.get("/programmes/?nation=england")
     assert "2 programmes match your filters" in " ".join(two.text.split())
+
+
+def test_study_mode_is_any_of_those_ticked(client, catalogue):
+    from tests.conftest import titles
+
+    both = client.get("/programmes/?mode=part-time&mode=full-time")
+    assert sorted(titles(both)) == ["Clinical AI", "Digital Health", "Health Data Science"]
+    assert [label for label, _ in chips(both)] == ["Full-time", "Part-time"]
+    assert 'id="mode-part-time" checked' in both.text and 'id="mode-full-time" checked' in both.text
+    one = client.get("/programmes/?mode=part-time")
+    assert sorted(titles(one)) == ["Clinical AI", "Digital Health"]
+    assert client.get("/programmes/?mode=sometimes").status_code == 200  # said, not a 500
+    assert "Some filters were not applied" in client.get("/programmes/?mode=sometimes").text
+
+
+def test_under_a_part_time_filter_cards_show_the_part_time_length(client):
+    make_programme(
+        title="Part-time Health AI",
+        offers_part_time=True,
+        duration_full_time_months=12,
+        duration_part_time_months=24,
+    )
+    text = " ".join(client.get("/programmes/?mode=part-time").text.split())
+    assert "<dt>Part-time</dt><dd>24 months" in text
+    assert 'Home fee <span class="muted">(full-time)</span>' in text
+    text = " ".join(client.get("/programmes/").text.split())
+    assert "<dt>Full-time</dt><dd>12 months" in text
