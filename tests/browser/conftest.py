@@ -55,7 +55,7 @@ def browser():
         browser.close()
 
 
-@pytest.fixture(params=[375, 1280], ids=["phone", "desktop"])
+@pytest.fixture(params=[320, 375, 1280], ids=["small-phone", "phone", "desktop"])
 def page(request, browser):
     context = browser.new_context(viewport={"width": request.param, "height": 900})
     page = context.new_page()

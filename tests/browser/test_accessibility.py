@@ -1,6 +1,6 @@
 """Accessibility and validity of every public page template.
 
-- axe-core (bundled by axe-playwright-python) in Chromium at 375 and 1280 px: zero violations
+- axe-core (bundled by axe-playwright-python) in Chromium at 320, 375 and 1280 px: zero violations
   of WCAG 2.0/2.1/2.2 A and AA rules on every public page template.
 - A strict HTML5 parse (html5lib, strict=True: any parse error fails) plus the tag-balance and
   duplicate-id check from the fuzz tests, through the test client, with no browser needed.
@@ -121,6 +121,9 @@ def page_paths(site: dict) -> dict[str, str]:
         "detail-bad-choices": full.get_absolute_url() + "?fee_status=x&my_degree=y",
         "funding": "/funding/",
         "funding-filtered": "/funding/?who=nhs-staff",
+        "search": "/search/?q=health",
+        "list-chips": "/programmes/?nation=scotland&mode=part-time&mode=online&q=data",
+        "list-empty": "/programmes/?nation=wales&max_fee_home=1&unrecorded=hide",
         "shortlist": "/shortlist/?next=/programmes/",
         "gone": site["gone"].get_absolute_url(),
         "404": "/no-such-page/",

@@ -110,8 +110,15 @@ def test_student_searches_filters_and_compares_with_the_keyboard_only(live_serve
     tab_to(page, page.get_by_role("searchbox", name="Search programmes"))
     page.keyboard.type("health")
     page.keyboard.press("Enter")
-    page.wait_for_url("**/programmes/?q=health")
+    page.wait_for_url("**/programmes/?q=health#results")
     expect(page.locator("article.card")).to_have_count(3)  # Delta has no "health"
+    # The search lands on the results: a few Tabs reach the first one (its search chip, the
+    # link to guides about the words, then the first programme), not the sixty of the filters.
+    presses = 0
+    while not page.evaluate("!!document.activeElement.closest('article.card')"):
+        page.keyboard.press("Tab")
+        presses += 1
+        assert presses <= 6, "the first result is more than 6 Tabs from the search"
 
     # Filter by topic; on a phone the filter panel starts folded and opens with Enter.
     panel = page.locator("details.filters-panel")

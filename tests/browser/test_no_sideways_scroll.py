@@ -1,4 +1,4 @@
-"""No page scrolls sideways on a phone (375 px) or a desktop: tables stack or scroll inside
+"""No page scrolls sideways on a small phone (320 px), a phone (375 px) or a desktop: tables stack or scroll inside
 their own region. Measured in Chromium on the real v2 catalogue."""
 
 from __future__ import annotations
@@ -32,6 +32,11 @@ def test_public_pages_never_scroll_sideways(live_server, page):
         "funding": "/funding/",
         "detail-costs": manchester + "?my_ielts=6.5&fee_status=international",
         "list-unrecorded": "/programmes/?max_ielts=9.0&my_ielts=6.5&my_degree=2:1",
+        "home": "/",
+        "search": "/search/?q=health",
+        "guides": "/guides/",
+        "list-chips": "/programmes/?nation=scotland&mode=part-time&mode=online&q=health",
+        "list-empty": "/programmes/?nation=wales&max_fee_home=1&unrecorded=hide",
     }
     for name, path in paths.items():
         page.goto(live_server.url + path)

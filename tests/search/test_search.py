@@ -208,7 +208,7 @@ def test_site_search_groups_programmes_guides_universities_and_topics(client, ca
 
 def test_every_page_has_a_header_search_box(client, catalogue):
     response = client.get("/guides/")
-    assert 'action="/programmes/"' in response.text
+    assert 'action="/programmes/#results"' in response.text
     assert 'id="site-q" name="q"' in response.text
 
 
@@ -217,7 +217,8 @@ def test_the_header_and_home_boxes_are_one_search(client, catalogue):
 
     home = client.get("/").text
     actions = re.findall(r'<form[^>]*action="([^"]+)"[^>]*role="search"', home)
-    assert actions == ["/programmes/", "/programmes/"]  # the header's box and the home box
+    # The header's box and the home box: one list, landing on the results.
+    assert actions == ["/programmes/#results", "/programmes/#results"]
     listing = client.get("/programmes/", {"q": "health"}, follow=True).text
     assert 'href="/search/?q=' in listing  # guides, universities and topics one link away
 
