@@ -1,5 +1,5 @@
-"""No page scrolls sideways on a small phone (320 px), a phone (375 px) or a desktop: tables stack or scroll inside
-their own region. Measured in Chromium on the real v2 catalogue."""
+"""No page scrolls sideways on a small phone (320 px), a phone (375 px) or a desktop: tables
+stack or scroll inside their own region. Measured in Chromium on the real v2 catalogue."""
 
 from __future__ import annotations
 
