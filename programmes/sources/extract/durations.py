@@ -59,7 +59,7 @@ _NOT_A_COURSE_LENGTH = re.compile(
     r"\bextend(?:s|ing)?\b|extension|extended (?:to|by|up)|be extended|registration period|"
     r"exit award|pg ?cert|pg ?dip|certificate|diploma|"
     r"stay|residen|scholarship|contract|salary|part of the|loan|entitlement|fees? (?:paid|rate)|"
-    r"annual fees?|charged|revision|increase|no less than|completed in|doctora|\bfees? for\b|"
+    r"annual fees?|charged|revision|increase|no less than|doctora|\bfees? for\b|"
     r"students on\b|\bliving\b|\blive\b|sandwich|undergraduate|\bnormally take|"
     r"\bour (?:full-time |part-time )?(?:taught )?(?:postgraduate )?(?:programmes|courses)\b",
     re.I,
@@ -84,7 +84,12 @@ def _number(word: str) -> float | None:
         return None
 
 
+_SLASHED_RANGE = re.compile(_NUM + r"\s*/\s*" + _NUM + r"(?=\s+(?:years?|months?)\b)", re.I)
+
+
 def _clauses(text: str) -> list[str]:
+    # "Two / three years" is a range, not two clauses: written "Two-three years" first.
+    text = _SLASHED_RANGE.sub(r"\1-\2", text)
     return [
         c
         for c in re.split(r";|\s\|\s|\s/\s|,(?!\d{3})|\bor\b|\band\b(?! a half)", text)
