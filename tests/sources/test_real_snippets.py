@@ -50,8 +50,8 @@ def snippets(bench):
 
 
 def test_the_set_is_real_text_from_many_universities_official_pages(snippets):
-    assert len(snippets) >= 50
-    assert len({s["university"] for s in snippets}) >= 25
+    assert len(snippets) >= 150
+    assert len({s["university"] for s in snippets}) >= 40
     assert len({s["id"] for s in snippets}) == len(snippets), "ids are unique"
     for s in snippets:
         host = urlsplit(s["url"]).hostname or ""
@@ -83,7 +83,8 @@ def test_the_extractor_keeps_its_figures_on_real_text(bench, snippets):
     counts, _ = bench.score(bench.real_cases(snippets), bench.REAL_FIELDS, with_year=False)
     figures = bench.real_summary(counts)
     # The targets: precision >= 0.95 on fees and IELTS, recall >= 0.8 over fees,
-    # IELTS and both durations (measured 1.00 / 1.00 / 0.85 when this test was written).
+    # IELTS and both durations (measured 1.00 / 1.00 / 0.86 on 158 snippets of 72
+    # universities when this test was last changed).
     assert figures["fees_precision"] >= 0.95
     assert figures["ielts_precision"] >= 0.95
     assert figures["recall"] >= 0.8

@@ -21,7 +21,8 @@ _NOT_A_FEE = re.compile(
     r"field ?trip|additional cost|extra cost|equipment|printing|travel|stipend|salary|"
     r"waiver|sponsor|up to £|cashback|prize|fund\b|per month|a month|monthly|a week|per week|"
     r"commitment fee|acceptance fee|admin(?:istration)? fee|late fee|placement fee|"
-    r"year abroad|exchange|bond|\bmodules?\b.{0,20}\bat\b|credit modules?|\beach\b(?! year)|"
+    r"year abroad|exchange|bond|example|illustrat|for instance|"
+    r"\bmodules?\b.{0,20}\bat\b|credit modules?|\beach\b(?! year)|"
     r"majority of|most (?:of our )?(?:taught )?(?:courses|programmes)|"
     r"some courses",
     re.I,

@@ -23,8 +23,16 @@ _IELTS_OVERALL = [
     re.compile(_SCORE + r"\s*(?:overall|\(overall\)|in total|total)", re.I),
     re.compile(
         r"IELTS\)?(?: Academic)?(?: \(Academic\))?(?: test)?(?: with)?(?: an?)?(?: overall)?"
-        r"(?: score| band)?(?: of)?"
+        r"(?: score| band| standard| level)?(?: of)?"
         r"(?: at least| minimum)?\s*[:\-–]?\s*"
+        + _SCORE
+        + r"(?!\s*(?:in|for|per|on) (?:each|all|any|every))",
+        re.I,
+    ),
+    # "a minimum score of 7 under the International English Language Testing System (IELTS)";
+    # only read in a sentence naming IELTS or under an IELTS heading, as every pattern here.
+    re.compile(
+        r"(?:minimum|overall|required)\s+(?:overall\s+)?score\s+of\s+"
         + _SCORE
         + r"(?!\s*(?:in|for|per|on) (?:each|all|any|every))",
         re.I,
