@@ -572,3 +572,16 @@ def test_a_row_differs_only_when_two_programmes_record_it_and_disagree(client):
     assert rows["Full-time duration"].differs is True
     page = client.get(f"/compare/?p={a.pk}&p={b.pk}").content.decode()
     assert "not recorded for 1" in page
+
+
+@pytest.mark.django_db
+def test_the_chart_names_its_numbers_and_the_introduction_is_short(client):
+    uni = make_university(name="Keyford University")
+    a = make_programme(university=uni, title="Alpha Health AI", duration_full_time_months=12)
+    b = make_programme(university=uni, title="Beta Clinical Data", duration_full_time_months=24)
+    page = client.get(f"/compare/?p={a.pk}&p={b.pk}").content.decode()
+    key = page.split('<ol class="chart-key">', 1)[1].split("</ol>", 1)[0]
+    assert re.findall(r"<li>(.*?),", key) == ["MSc Alpha Health AI", "MSc Beta Clinical Data"]
+    lead = page.split('<p class="lead">', 1)[1].split("</p>", 1)[0]
+    assert len(re.sub(r"<[^>]+>", "", lead)) < 140
+    assert '<details class="compare-notes">' in page  # how fees are compared, one click away
