@@ -21,7 +21,7 @@ _NOT_A_FEE = re.compile(
     r"field ?trip|additional cost|extra cost|equipment|printing|travel|stipend|salary|"
     r"waiver|sponsor|up to £|cashback|prize|fund\b|per month|a month|monthly|a week|per week|"
     r"commitment fee|acceptance fee|admin(?:istration)? fee|late fee|placement fee|"
-    r"year abroad|exchange|bond|example|illustrat|for instance|"
+    r"year abroad|exchange|bond|example|illustrat|for instance|this means|net of|"
     r"\bmodules?\b.{0,20}\bat\b|credit modules?|\beach\b(?! year)|"
     r"majority of|most (?:of our )?(?:taught )?(?:courses|programmes)|"
     r"some courses",
@@ -49,7 +49,8 @@ _FULL_COURSE = re.compile(
 
 _STATUS_AFTER = re.compile(
     r"^\s*(?:per (?:year|annum)\s*|a year\s*)?(?:\(|for\b|-|–)\s*(?:the\s+)?(?:all\s+)?"
-    r"(?:(rest of (?:the )?uk)|(home|uk|u\.k\.|scottish|domestic)|(international|overseas|eu\b))",
+    r"(?:(rest of (?:the )?uk)|(home|uk|u\.k\.|scottish|domestic)|(international|overseas|eu\b|"
+    r"int\b))",
     re.I,
 )
 
