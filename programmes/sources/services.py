@@ -386,9 +386,24 @@ def _english_band(page: SourcePage) -> str:
     return extract.english_band_of(text or "")
 
 
+# What a linked page (fees, English language, entry requirements, how to apply) can say about
+# one programme. Durations, modes, start months and the like on such pages are about courses in
+# general ("our masters normally take 12 months"): the course page is where those are read.
+LINKED_PAGE_FIELDS = {
+    *extract.FEE_FIELDS,
+    "ielts_overall",
+    "ielts_min_component",
+    "applications_open",
+    "deadline_home",
+    "deadline_international",
+}
+
+
 def _for_this_programme(facts: list[extract.Fact], page: SourcePage, text: str):
-    """A linked fees page may be a faculty-wide schedule: its fee is this programme's only when
-    the page names the programme (its title). Other facts stand as read."""
+    """The facts of a linked page that can be this programme's. A fees page may be a
+    faculty-wide schedule: its fee is this programme's only when the page names the programme
+    (its title)."""
+    facts = [fact for fact in facts if fact.field in LINKED_PAGE_FIELDS]
     title = " ".join(page.programme.title.lower().split())
     if title and title in " ".join(text.lower().split()):
         return facts

@@ -219,3 +219,19 @@ def test_a_link_in_the_course_content_is_preferred_to_the_same_link_in_the_menu(
         ("https://www.example.ac.uk/fees", "Tuition fees and funding for this course"),
         ("https://www.example.ac.uk/how-to-apply", "How to apply"),
     ]
+
+
+@pytest.mark.django_db
+def test_a_linked_page_says_nothing_about_the_course_length_or_start(pages):
+    pages.routes["/course"] = Page(
+        '<main><h1>MSc Health Data Science</h1><a href="/how-to-apply">How to apply</a></main>'
+    )
+    pages.routes["/how-to-apply"] = Page(
+        "<main><h1>How to apply</h1><p>Our full-time masters normally take 12 months; most "
+        "start in September.</p><p>Duration: 1 year full-time.</p>"
+        "<p>Application deadline: 31 July 2027.</p></main>"
+    )
+    programme = make_programme(official_url=pages.url("/course"), source_urls="")
+    run("--programme", str(programme.pk))
+    fields = set(Suggestion.objects.filter(programme=programme).values_list("field", flat=True))
+    assert fields == {"deadline_home", "deadline_international"}
