@@ -336,6 +336,30 @@ def topics_with_counts() -> QuerySet[Topic]:
     return Topic.objects.annotate(published_count=Coalesce(Subquery(published), 0)).order_by("name")
 
 
+def nearest_topics(topic: Topic, *, limit: int = 3) -> list[Topic]:
+    """For a topic no published programme covers: the topics with published programmes that
+    most often go with it (on programmes of any status, then on guides), most shared first.
+    Only topic names are shown, never the unpublished programmes themselves."""
+    links = Programme.topics.through.objects
+    guide_links = Guide.topics.through.objects
+    programme_ids = links.filter(topic=topic).values("programme_id")
+    guide_ids = guide_links.filter(topic=topic).values("guide_id")
+    shared = (
+        topics_with_counts()
+        .exclude(pk=topic.pk)
+        .filter(published_count__gt=0)  # type: ignore[misc]  # an annotation django-stubs misses
+        .annotate(
+            with_programmes=Count(
+                "programmes", filter=Q(programmes__in=programme_ids), distinct=True
+            ),
+            with_guides=Count("guides", filter=Q(guides__in=guide_ids), distinct=True),
+        )
+        .filter(Q(with_programmes__gt=0) | Q(with_guides__gt=0))
+        .order_by("-with_programmes", "-with_guides", "-published_count", "name")
+    )
+    return list(shared[:limit])
+
+
 def programmes_for_compare(*, ids: list[int]) -> tuple[list[Programme], dict[int, str]]:
     """Published programmes with these ids, in the order asked, and why archived ones are out.
 

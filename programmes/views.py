@@ -488,14 +488,14 @@ def university_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @public_page()
 def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
     topic = get_object_or_404(Topic, slug=slug)
+    cards = _first_cards(topic.programmes.published(), f"{reverse('programme_list')}?topic={slug}")
     return render(
         request,
         "programmes/topic_detail.html",
         {
             "topic": topic,
-            **_first_cards(
-                topic.programmes.published(), f"{reverse('programme_list')}?topic={slug}"
-            ),
+            **cards,
+            "nearest_topics": [] if cards["programmes"] else selectors.nearest_topics(topic),
             "guides": selectors.related_guides(topic=topic),
             "crumbs": [("Programmes", reverse("programme_list")), (topic.name, None)],
         },

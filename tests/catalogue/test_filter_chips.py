@@ -111,3 +111,18 @@ def test_under_a_part_time_filter_cards_show_the_part_time_length(client):
     assert 'Home fee <span class="muted">(full-time)</span>' in text
     text = " ".join(client.get("/programmes/").text.split())
     assert "<dt>Full-time</dt><dd>12 months" in text
+
+
+def test_a_topic_without_programmes_offers_the_nearest_topics(client):
+    from programmes.models import Status
+
+    empty = make_topic(name="Federated learning", slug="federated-learning")
+    near = make_topic(name="Privacy", slug="privacy")
+    far = make_topic(name="Genomics", slug="genomics")
+    make_programme(title="Draft FL", status=Status.DRAFT, topics=[empty, near])
+    make_programme(title="Private Data", topics=[near])
+    make_programme(title="Genome AI", topics=[far])
+    text = " ".join(client.get("/topics/federated-learning/").text.split())
+    assert "No published programmes cover this topic yet." in text
+    assert 'The nearest topics with programmes: <a href="/topics/privacy/">Privacy</a> (1).' in text
+    assert "Draft FL" not in text
