@@ -65,7 +65,8 @@ def test_award_of(title, award, rest):
 
 
 @pytest.fixture
-def site(pages):
+def site(pages, settings):
+    settings.SOURCE_FETCH_TIMEOUT = 2  # the replica's drip-fed page is cut at this limit
     pages.routes.update(replica.routes(pages.url("")))
     university = make_university(
         slug=replica.SLUG, name="University of Loopback", website=pages.url("/")
