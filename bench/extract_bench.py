@@ -191,6 +191,16 @@ def main() -> int:
     print(f"fees found right that carry the labelled academic year: {same} of {total}")
     real_met = targets_met(r, "recall")
     print("targets on real text met" if real_met else "targets on real text NOT met")
+    # Per batch: a batch delivered after the extractor was tuned on the others is a held-out
+    # estimate (README.md in that folder says which).
+    for path in sorted(REAL.glob("*.json")):
+        batch = json.loads(path.read_text(encoding="utf-8"))
+        b = real_summary(score(real_cases(batch), REAL_FIELDS, with_year=False)[0])
+        print(
+            f"  {path.name:12} {len(batch):3} snippets: fees precision "
+            f"{_fmt(b['fees_precision'])}, IELTS precision {_fmt(b['ielts_precision'])}, "
+            f"recall {_fmt(b['recall'])}"
+        )
 
     cases = load_cases()
     counts, mistakes = score(cases)
