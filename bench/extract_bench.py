@@ -201,7 +201,8 @@ def main() -> int:
     print(f"fees found right that carry the labelled academic year: {same} of {total}")
     real_met = targets_met(r, "recall")
     print("targets on the development batches met" if real_met else "targets NOT met")
-    h = real_summary(score(real_cases(held), REAL_FIELDS, with_year=False)[0])
+    held_counts, held_mistakes = score(real_cases(held), REAL_FIELDS, with_year=False)
+    h = real_summary(held_counts)
     print(
         f"held-out batch (never tuned on, {len(held)} snippets): fees precision "
         f"{_fmt(h['fees_precision'])}, IELTS precision {_fmt(h['ielts_precision'])}, recall "
@@ -236,7 +237,11 @@ def main() -> int:
             f"{_fmt(h['overall_precision'])}, recall {_fmt(h['overall_recall'])}"
         )
     if args.verbose:
-        for title, found in (("real text", real_mistakes), ("fragments", mistakes)):
+        for title, found in (
+            ("real text (development batches)", real_mistakes),
+            ("real text (held-out batch)", held_mistakes),
+            ("fragments", mistakes),
+        ):
             print(f"\nmistakes on {title}:")
             for line in found:
                 print("  " + line)

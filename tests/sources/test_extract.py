@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from programmes.sources.extract import FIELDS, extract, page_text
+from programmes.sources.extract import FEE_FIELDS, FIELDS, extract, page_text, read_page
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "extract"
@@ -264,3 +264,55 @@ def test_ways_universities_write_facts(page, expected):
 def test_durations_as_course_pages_write_them(page, expected):
     found = {f.field: f.value for f in extract(page) if f.field.startswith("duration")}
     assert found == expected
+
+
+FACULTY_FEE_TABLE = (
+    "<h2>Taught postgraduate tuition fees 2026/27</h2><table>"
+    "<tr><th>Full-time</th><th>Home</th><th>Overseas</th></tr>"
+    "<tr><td>MSc Data Science</td><td>£14,900</td><td>£34,550</td></tr>"
+    "<tr><td>MSc Computer Science</td><td>£14,250</td><td>£30,900</td></tr>"
+    "<tr><td>PGDip Data Science</td><td>£9,900</td><td>£22,000</td></tr></table>"
+)
+
+
+def test_a_fee_table_of_several_programmes_is_no_one_programmes_fee():
+    assert [f.field for f in extract(FACULTY_FEE_TABLE) if f.field in FEE_FIELDS] == []
+
+
+def test_a_fee_table_of_several_programmes_gives_the_row_naming_the_programme():
+    facts, _ = read_page(FACULTY_FEE_TABLE, programme_title="MSc Computer Science")
+    assert [(f.field, f.value) for f in facts if f.field in FEE_FIELDS] == [
+        ("fee_home_gbp", 14250),
+        ("fee_international_gbp", 30900),
+    ]
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "<h2>Home postgraduate research fees for 2025/26</h2><ul><li>Full-time: £4,863</li></ul>",
+        "<p>UK students pay a tuition fee of £4,786 a year for a PhD or other research degree.</p>",
+        "<p>If you are a UK student joining a full-time taught course, the standard tuition fee "
+        "will be £9,535 per year. Exceptions will apply across our courses.</p>",
+    ],
+)
+def test_research_degree_rates_and_general_standard_fees_are_not_a_programmes_fee(page):
+    assert [f.field for f in extract(page) if f.field in FEE_FIELDS] == []
+
+
+def test_a_sentence_listing_several_ielts_levels_gives_no_score():
+    page = (
+        "<p>IELTS Academic ** IELTS 6.5 with no less than 6.0 in each component IELTS 7.0 with "
+        "no less than 6.5 in each component IELTS 7.0 with no less than 7.0 in each component</p>"
+    )
+    assert [f.field for f in extract(page) if f.field.startswith("ielts")] == []
+
+
+def test_ielts_spelled_out_and_a_conditional_offer_beside_it():
+    page = (
+        "<ul><li>IELTS (International English Language Testing System) with a minimum score of "
+        "6.5 (with no component score below 6.0)</li></ul><p>However, candidates who have "
+        "obtained at least IELTS 6.0 (or equivalent) may be given conditional offers.</p>"
+    )
+    facts = {f.field: f.value for f in extract(page)}
+    assert (facts["ielts_overall"], facts["ielts_min_component"]) == (6.5, 6.0)

@@ -24,7 +24,7 @@ _NOT_A_FEE = re.compile(
     r"year abroad|exchange|bond|example|illustrat|for instance|this means|net of|"
     r"\bmodules?\b.{0,20}\bat\b|credit modules?|\beach\b(?! year)|"
     r"majority of|most (?:of our )?(?:taught )?(?:courses|programmes)|"
-    r"some courses",
+    r"some courses|standard (?:tuition )?fee|exceptions (?:will )?apply",
     re.I,
 )
 _HOME = re.compile(
@@ -128,6 +128,7 @@ class _Amount:
     year: str | None
     quote: str
     order: int
+    programme: str = ""  # the programme a table row names ("MSc Data Science"), if it names one
 
 
 def fee_segments(line: Line) -> list[tuple[str, str]]:
@@ -167,6 +168,8 @@ def fee_amounts(  # noqa: C901 - the fee rules in one reading order; split in th
             about = f"{label} {segment} {context} {header_line}"
             if not _FEE_WORD.search(about):
                 continue
+            if _RESEARCH_DEGREE.search(f"{label} {segment} {context}"):
+                continue  # a research degree's fee rate is not a taught programme's fee
             # Worked out once per cell, not once per amount in it: a long label beside a
             # thousand amounts was read a thousand times (quadratic: 26 s on one hostile row).
             label_not_a_fee = _says_not_a_fee(label) or (line.row and _says_not_a_fee(head))
@@ -220,9 +223,36 @@ def fee_amounts(  # noqa: C901 - the fee rules in one reading order; split in th
                         year or page_year,
                         quote_around(line.text, line.text.find(segment) + match.start()),
                         order,
+                        programme_named(label) if line.row else "",
                     )
                 )
     return amounts
+
+
+_RESEARCH_DEGREE = re.compile(
+    r"postgraduate research|research degrees?|research students?|\bPGR\b|\bPhD\b|doctora",
+    re.I,
+)
+_AWARD = re.compile(
+    r"^\s*(?:MSc|MA|MRes|MPhil|MBA|LLM|MEd|MPH|MFin|MEng|MArch|MClinRes|PG\s?Dip|PG\s?Cert|"
+    r"Postgraduate (?:Diploma|Certificate)|Master of \w+)\b\.?\s+(?:in\s+)?(.+)$",
+    re.I,
+)
+
+
+@lru_cache(maxsize=1024)
+def programme_named(label: str) -> str:
+    """The subject of a programme a table row names ("MSc Data Science" -> "data science"), or
+    "" when the row does not name one. The award is left out: an MSc and its PgDip are one
+    programme."""
+    match = _AWARD.match(label)
+    return " ".join(match.group(1).lower().split()) if match else ""
+
+
+def several_programmes(amounts: list[_Amount]) -> bool:
+    """The fees are rows of a table naming several programmes (a faculty's fee schedule): not
+    one programme's fees unless the row naming it is known."""
+    return len({a.programme for a in amounts if a.programme}) > 1
 
 
 def _year_key(year: str | None) -> int:

@@ -22,7 +22,8 @@ _IELTS_OVERALL = [
     ),
     re.compile(_SCORE + r"\s*(?:overall|\(overall\)|in total|total)", re.I),
     re.compile(
-        r"IELTS\)?(?: Academic)?(?: \(Academic\))?(?: test)?(?: with)?(?: an?)?(?: overall)?"
+        r"IELTS\)?(?:\s*\([^()]{0,60}\))?(?: Academic)?(?: \(Academic\))?(?: test)?(?: with)?"
+        r"(?: an?)?(?: overall)?"
         r"(?: score| band| standard| level)?(?: of)?"
         r"(?: at least| minimum)?\s*[:\-–]?\s*"
         + _SCORE
@@ -95,7 +96,8 @@ _NOT_A_REQUIREMENT = re.compile(
     r"requirement|"
     r"postgraduate research|research degrees?|\bPhD\b|typically [4-9]|"
     r"\b[4-9](?:\.[05])?\s*(?:-|–|to)\s*[4-9](?:\.[05])?\b|"
-    r"if you (?:have|score|scored|achieve)(?! at least)|waiver|test centre",
+    r"if you (?:have|score|scored|achieve)(?! at least)|waiver|test centre|"
+    r"conditional offers?|at the discretion|may be (?:given|considered|offered)",
     re.I,
 )
 
@@ -121,22 +123,21 @@ def find_ielts(lines: list[Line], contexts: list[str]) -> list[Fact]:
                 continue
             if _NOT_A_REQUIREMENT.search(sentence):
                 continue
-            for pattern in _IELTS_OVERALL:
-                match = pattern.search(sentence)
-                if match:
-                    score = Decimal(match.group(1))
-                    if Decimal(4) <= score <= Decimal(9):
-                        quote = quote_around(text, text.find(sentence) + match.start())
-                        if "ielts" not in quote.lower():
-                            quote = with_label(lines, index, quote)  # "IELTS: Overall 6.5 ..."
-                        if "ielts" not in quote.lower() and len(contexts[index]) <= 80:
-                            quote = f"{contexts[index]}: {quote}"  # under an "IELTS" heading
-                        found.setdefault(score, quote)
-                        after = segments[number + 1 : number + 2]
-                        components |= _component_scores(
-                            sentence[: match.start()] + " " + sentence[match.end() :], *after
-                        )
-                    break
+            match = _overall_in(sentence, found)
+            if match is None:
+                continue
+            score = Decimal(match.group(1))
+            if Decimal(4) <= score <= Decimal(9):
+                quote = quote_around(text, text.find(sentence) + match.start())
+                if "ielts" not in quote.lower():
+                    quote = with_label(lines, index, quote)  # "IELTS: Overall 6.5 ..."
+                if "ielts" not in quote.lower() and len(contexts[index]) <= 80:
+                    quote = f"{contexts[index]}: {quote}"  # under an "IELTS" heading
+                found.setdefault(score, quote)
+                after = segments[number + 1 : number + 2]
+                components |= _component_scores(
+                    sentence[: match.start()] + " " + sentence[match.end() :], *after
+                )
     if len(found) != 1:
         return []  # none, or several different requirements on one page
     score, quote = next(iter(found.items()))
@@ -145,6 +146,19 @@ def find_ielts(lines: list[Line], contexts: list[str]) -> list[Fact]:
     if lowest is not None and lowest <= score:
         facts.append(Fact("ielts_min_component", float(lowest), quote))
     return facts
+
+
+def _overall_in(sentence: str, found: dict[Decimal, str]) -> re.Match | None:
+    """The first overall score the sentence states. One sentence stating several ("IELTS 6.5
+    with ... IELTS 7.0 with ...": a table of levels for different courses) is no one course's
+    requirement: the others go into ``found`` too, which then holds several."""
+    for pattern in _IELTS_OVERALL:
+        match = pattern.search(sentence)
+        if match:
+            for other in pattern.finditer(sentence, match.end()):
+                found.setdefault(Decimal(other.group(1)), sentence)
+            return match
+    return None
 
 
 def _component_scores(*texts: str) -> set[Decimal]:
