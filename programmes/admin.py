@@ -303,8 +303,8 @@ class ProgrammeInline(admin.TabularInline):
 
 @admin.register(University)
 class UniversityAdmin(admin.ModelAdmin):
-    list_display = ["name", "short_name", "city", "nation", "programme_count"]
-    list_filter = ["nation", "city"]
+    list_display = ["name", "short_name", "city", "nation", "region", "programme_count"]
+    list_filter = ["nation", "region", "city"]
     search_fields = ["name", "short_name", "city"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [ProgrammeInline]

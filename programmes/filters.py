@@ -26,6 +26,7 @@ from .models import (
     Mode,
     Nation,
     Programme,
+    Region,
     Topic,
     University,
 )
@@ -166,7 +167,7 @@ def filter_options() -> tuple[list[Any], list[Any]]:
     universities = list(
         University.objects.with_published_programmes()
         .order_by("name")
-        .values("pk", "slug", "name", "city", "nation")
+        .values("pk", "slug", "name", "city", "nation", "region")
     )
     topics = list(Topic.objects.order_by("name").values("slug", "name"))
     return universities, topics
@@ -223,6 +224,12 @@ class ProgrammeFilter(django_filters.FilterSet):
     )
     nation = django_filters.MultipleChoiceFilter(
         field_name="university__nation", choices=Nation.choices, label="Nation", distinct=False
+    )
+    region = django_filters.MultipleChoiceFilter(
+        field_name="university__region",
+        choices=Region.choices,
+        label="Region of England",
+        distinct=False,
     )
     city = django_filters.ChoiceFilter(
         field_name="university__city", label="City", empty_label="Any city"
@@ -332,6 +339,9 @@ class ProgrammeFilter(django_filters.FilterSet):
             options if options is not None else filter_options()
         )
         self.city_options = sorted({u["city"] for u in self.university_options})
+        # The regions with a published programme, in the choices' order (the form accepts all).
+        present = {u.get("region") for u in self.university_options}
+        self.region_options = [(v, label) for v, label in Region.choices if v in present]
         self.filters["university"].extra["choices"] = [
             (u["slug"], u["name"]) for u in self.university_options
         ]
@@ -569,6 +579,8 @@ class ProgrammeFilter(django_filters.FilterSet):
             return f"{who} fee at most £{int(value):,}"
         if name in ("university", "nation", "topic", "award", "mode", "city"):
             return shown
+        if name == "region":
+            return f"{shown} (region)"
         return f"{field.label}: {shown}"
 
     def university_choices(self, counts: dict[str, int]) -> list[UniversityChoice]:

@@ -26,7 +26,7 @@ from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
-from . import provenance
+from . import places, provenance
 
 VERIFICATION_MAX_AGE_DAYS = 365
 
@@ -110,6 +110,21 @@ class Nation(models.TextChoices):
     NORTHERN_IRELAND = "northern-ireland", "Northern Ireland"
 
 
+class Region(models.TextChoices):
+    """England's nine statistical regions (ONS International Territorial Level 1). Scotland,
+    Wales and Northern Ireland are regions of their own: their nation says it."""
+
+    NORTH_EAST = "north-east", "North East"
+    NORTH_WEST = "north-west", "North West"
+    YORKSHIRE = "yorkshire-and-the-humber", "Yorkshire and The Humber"
+    EAST_MIDLANDS = "east-midlands", "East Midlands"
+    WEST_MIDLANDS = "west-midlands", "West Midlands"
+    EAST = "east-of-england", "East of England"
+    LONDON = "london", "London"
+    SOUTH_EAST = "south-east", "South East"
+    SOUTH_WEST = "south-west", "South West"
+
+
 class UniversityQuerySet(models.QuerySet):
     def with_published_programmes(self) -> UniversityQuerySet:
         """Universities with at least one published programme: the only ones the public site
@@ -140,6 +155,30 @@ class University(TimeStamped):
         help_text="Other domains the university's own pages live on, e.g. one from before a "
         "merger (city.ac.uk). Separate with spaces. Sources elsewhere are shown as other sites.",
     )
+    region = models.CharField(
+        max_length=30,
+        choices=Region.choices,
+        blank=True,
+        help_text="England's statistical region (empty in Scotland, Wales and Northern Ireland). "
+        "Filled from the city when left empty and the city is one the portal knows.",
+    )
+    latitude = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("49.8")), MaxValueValidator(Decimal("60.9"))],
+        help_text="The city centre's, to two decimals (about a kilometre): used only to list the "
+        "nearest cities with programmes. Filled from the city when left empty.",
+    )
+    longitude = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("-8.7")), MaxValueValidator(Decimal("1.8"))],
+        help_text="The city centre's, to two decimals; negative west of Greenwich.",
+    )
     course_index_url = models.URLField(
         "course index",
         max_length=500,
@@ -163,8 +202,35 @@ class University(TimeStamped):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs) -> None:
+        self.fill_location()
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("university_detail", args=[self.slug])
+
+    def clean(self) -> None:
+        super().clean()
+        if self.region and self.nation != Nation.ENGLAND:
+            raise ValidationError(
+                {
+                    "region": "Regions are England's; leave it empty in Scotland, Wales and "
+                    "Northern Ireland."
+                }
+            )
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValidationError("Give both the latitude and the longitude, or neither.")
+
+    def fill_location(self) -> None:
+        """The region and coordinates of the university's city (``places.csv``), where they
+        are empty and the city is listed there in the same nation."""
+        town = places.town(self.city)
+        if town is None or town.nation != self.nation:
+            return
+        if not self.region and self.nation == Nation.ENGLAND:
+            self.region = town.region
+        if self.latitude is None and self.longitude is None:
+            self.latitude, self.longitude = town.latitude, town.longitude
 
     @property
     def own_domains(self) -> set[str]:

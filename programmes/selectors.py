@@ -176,12 +176,13 @@ def site_search(*, text: str, limit: int = 10, request=None) -> dict:
 
 
 def facet_counts(*, filterset: ProgrammeFilter) -> dict[str, dict[str, int]]:
-    """Counts beside each choice of the nation, university and topic filters.
+    """Counts beside each choice of the nation, region, university and topic filters.
 
     Each facet is counted over the results of every *other* active filter, so a count says how
     many programmes that choice would add. Nations and universities are counted by
     ``university_id`` alone (an index scan, no join; the filter's university options say which
-    slug and nation each id is), in one query when neither facet is filtered; topics in one more.
+    slug, nation and region each id is), in one query when no place is filtered; topics in one
+    more.
     """
     universities = {u["pk"]: u for u in filterset.university_options}
 
@@ -190,16 +191,24 @@ def facet_counts(*, filterset: ProgrammeFilter) -> dict[str, dict[str, int]]:
         return dict(qs.annotate(n=Count("pk")))
 
     per_university = by_university("university")
-    # Without a nation or university filter both facets count over the same rows.
-    unfiltered = not filterset.selected("nation") and not filterset.selected("university")
-    nation: dict[str, int] = {}
-    for pk, n in (per_university if unfiltered else by_university("nation")).items():
-        if pk in universities:
-            key = universities[pk]["nation"]
-            nation[key] = nation.get(key, 0) + n
+    # A place facet that is not filtered on counts over every filter, as the universities do
+    # when they are not filtered on either: the same rows, no other query.
+    university_free = not filterset.selected("university")
+
+    def by_place(facet: str) -> dict[str, int]:
+        totals: dict[str, int] = {}
+        same = university_free and not filterset.selected(facet)
+        for pk, n in (per_university if same else by_university(facet)).items():
+            key = universities[pk].get(facet, "") if pk in universities else ""
+            if key:
+                totals[key] = totals.get(key, 0) + n
+        return totals
+
+    nation = by_place("nation")
     topic = filterset.queryset_without("topic").order_by().values_list("topics__slug")
     return {
         "nation": nation,
+        "region": by_place("region"),
         "university": {
             universities[pk]["slug"]: n for pk, n in per_university.items() if pk in universities
         },

@@ -70,7 +70,7 @@ def _understood(request: HttpRequest, filterset: ProgrammeFilter, params: QueryD
     text = filterset.search_text
     if not text or params.get("as_typed") or params.get("read_from"):
         return None
-    vocabulary = cached(request, "place-words", build=search.load_vocabulary)
+    vocabulary = cached(request, "place-words-2", build=search.load_vocabulary)
     understood = search.understand(text, vocabulary)
     if not understood:
         return None
@@ -97,12 +97,13 @@ def _reading(request: HttpRequest, params: QueryDict) -> dict:
     read_from = params.get("read_from")
     if not read_from:
         return {}
-    vocabulary = cached(request, "place-words", build=search.load_vocabulary)
+    vocabulary = cached(request, "place-words-2", build=search.load_vocabulary)
     understood = search.understand(read_from, vocabulary)
     return {
         "read_from": read_from,
         "read_as": understood.read_as,
         "read_notes": understood.notes,
+        "read_nearby": understood.nearby,
         "query_as_typed": urlencode({"q": read_from, "as_typed": "1"}),
     }
 
@@ -240,7 +241,8 @@ def programme_list(request: HttpRequest, valid: ListInput) -> HttpResponse:
             "canonical_url": seo.absolute_url(request, seo.list_canonical_path(shown)),
             "noindex": active_filters > 2 or (page.number > 1 and active_filters > 0),
             "selected": {
-                name: set(params.getlist(name)) for name in ("topic", "nation", "award", "mode")
+                name: set(params.getlist(name))
+                for name in ("topic", "nation", "region", "award", "mode")
             },
             "crumbs": [("Programmes", None)],
         },

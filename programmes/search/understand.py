@@ -1,10 +1,13 @@
 """Reading places and study modes out of what a student typed.
 
 "Edinburgh online" is the University of Edinburgh filter and the online mode; "Scotland" is the
-nation filter; "London part time" is the London city filter and part-time. The words used are
+nation filter, "North West" the region filter; "London part time" is the London city filter and
+part-time. The words used are
 taken out of the text search, and the page says how it read them (with a link to search the
-words as typed). A university or city without a published programme becomes its nation's
-filter, and the page says so, so a place is never a dead end.
+words as typed). A university or city without a published programme (towns and cities
+come from ``places.csv`` too) becomes its region's filter, or its nation's when the region has
+none, and the page says so and names the nearest cities with programmes: a place is never a
+dead end.
 """
 
 from __future__ import annotations
@@ -13,7 +16,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef
 
-from programmes.models import Mode, Nation, Programme, Status, University
+from programmes import places
+from programmes.models import Mode, Nation, Programme, Region, Status, University
 
 from .text import words
 
@@ -26,6 +30,37 @@ NATION_WORDS: dict[tuple[str, ...], str] = {
     ("wales",): Nation.WALES,
     ("welsh",): Nation.WALES,
     ("northern", "ireland"): Nation.NORTHERN_IRELAND,
+}
+# England's regions as students write them; "Midlands" is both. ("London" is the city.)
+REGION_WORDS: dict[tuple[str, ...], tuple[str, ...]] = {
+    ("north", "east"): (Region.NORTH_EAST,),
+    ("northeast",): (Region.NORTH_EAST,),
+    ("north", "west"): (Region.NORTH_WEST,),
+    ("northwest",): (Region.NORTH_WEST,),
+    ("yorkshire",): (Region.YORKSHIRE,),
+    ("east", "midlands"): (Region.EAST_MIDLANDS,),
+    ("west", "midlands"): (Region.WEST_MIDLANDS,),
+    ("midlands",): (Region.EAST_MIDLANDS, Region.WEST_MIDLANDS),
+    ("east", "of", "england"): (Region.EAST,),
+    ("east", "anglia"): (Region.EAST,),
+    ("south", "east"): (Region.SOUTH_EAST,),
+    ("southeast",): (Region.SOUTH_EAST,),
+    ("south", "west"): (Region.SOUTH_WEST,),
+    ("southwest",): (Region.SOUTH_WEST,),
+}
+NEARBY_SHOWN = 3
+# Where "nearest cities" are measured from for a region with no published programme: its
+# largest city (a town in places.csv).
+REGION_CENTRES: dict[str, str] = {
+    Region.NORTH_EAST: "Newcastle",
+    Region.NORTH_WEST: "Manchester",
+    Region.YORKSHIRE: "Leeds",
+    Region.EAST_MIDLANDS: "Nottingham",
+    Region.WEST_MIDLANDS: "Birmingham",
+    Region.EAST: "Cambridge",
+    Region.LONDON: "London",
+    Region.SOUTH_EAST: "Reading",
+    Region.SOUTH_WEST: "Bristol",
 }
 MODE_WORDS: dict[tuple[str, ...], str] = {
     ("online",): Mode.ONLINE,
@@ -47,26 +82,55 @@ class Place:
     published: bool  # has a published programme
     university: str = ""  # the university's slug, for a university
     city: str = ""  # the city's name, for a city
+    region: str = ""  # England's region (a Region value), if known
+    where: tuple[float, float] | None = None  # (latitude, longitude), if known
 
 
 @dataclass(frozen=True)
 class Vocabulary:
     universities: dict[tuple[str, ...], Place] = field(default_factory=dict)
     cities: dict[tuple[str, ...], Place] = field(default_factory=dict)
+    regions_published: frozenset[str] = frozenset()  # regions with a published programme
+    nations_published: frozenset[str] = frozenset()  # nations with a published programme
+
+    def nearest_cities(self, place: Place, limit: int = NEARBY_SHOWN) -> list[tuple[str, int]]:
+        """The cities with a published programme nearest ``place``: (name, whole km)."""
+        if place.where is None:
+            return []
+        found = sorted(
+            (places.distance_km(place.where, city.where), city.city)
+            for city in self.cities.values()
+            if city.published and city.where is not None and city.city != place.city
+        )
+        return [(name, round(km)) for km, name in found[:limit]]
 
 
 def load_vocabulary() -> Vocabulary:
     """Every university's short name and distinctive name words, and every city (one query)."""
     listed = Programme.objects.filter(university=OuterRef("pk"), status=Status.PUBLISHED)
     rows = University.objects.annotate(has_published=Exists(listed)).values_list(
-        "slug", "name", "short_name", "city", "nation", "has_published"
+        "slug",
+        "name",
+        "short_name",
+        "city",
+        "nation",
+        "region",
+        "latitude",
+        "longitude",
+        "has_published",
     )
     universities: dict[tuple[str, ...], Place] = {}
     cities: dict[tuple[str, ...], Place] = {}
     per_city: dict[tuple[str, ...], int] = {}
     shared: set[tuple[str, ...]] = set()
-    for slug, name, short_name, city, nation, has_published in rows:
-        place = Place(name, nation, has_published, university=slug)
+    regions: set[str] = set()
+    nations: set[str] = set()
+    for slug, name, short_name, city, nation, region, lat, lon, has_published in rows:
+        where = (float(lat), float(lon)) if lat is not None and lon is not None else None
+        place = Place(name, nation, has_published, university=slug, region=region, where=where)
+        if has_published:
+            regions.add(region)
+            nations.add(nation)
         city_key = tuple(words(city))
         per_city[city_key] = per_city.get(city_key, 0) + 1
         distinctive = tuple(w for w in words(name) if w not in _GENERIC)
@@ -76,13 +140,36 @@ def load_vocabulary() -> Vocabulary:
             universities[key] = place
         known = cities.get(city_key)
         any_published = bool(has_published or (known and known.published))
-        cities[city_key] = Place(city, nation, any_published, city=city)
+        cities[city_key] = Place(
+            city, nation, any_published, city=city, region=region, where=where or _where(city)
+        )
+    # Towns and cities with no university in the catalogue, so "Birmingham" is read as a place.
+    for town in places.towns().values():
+        cities.setdefault(
+            tuple(words(town.city)),
+            Place(
+                town.city,
+                town.nation,
+                False,
+                city=town.city,
+                region=town.region,
+                where=(float(town.latitude), float(town.longitude)),
+            ),
+        )
     # "Edinburgh" is the University of Edinburgh; "London" (the key left of University College
     # London's name) is the city, which has several universities.
     crowded = {key for key, count in per_city.items() if count > 1}
     return Vocabulary(
-        {k: v for k, v in universities.items() if k not in shared and k not in crowded}, cities
+        {k: v for k, v in universities.items() if k not in shared and k not in crowded},
+        cities,
+        frozenset(regions - {""}),
+        frozenset(nations),
     )
+
+
+def _where(city: str) -> tuple[float, float] | None:
+    town = places.town(city)
+    return (float(town.latitude), float(town.longitude)) if town else None
 
 
 @dataclass
@@ -91,9 +178,10 @@ class Understood:
     params: list[tuple[str, str]] = field(default_factory=list)  # filters to add
     read_as: list[str] = field(default_factory=list)  # "University: University of Edinburgh"
     notes: list[str] = field(default_factory=list)  # "No published programme in Cardiff yet: ..."
+    nearby: list[tuple[str, int]] = field(default_factory=list)  # nearest cities with programmes
 
     def __bool__(self) -> bool:
-        return bool(self.params)
+        return bool(self.params or self.notes)  # a place read, even with no filter to add
 
 
 def understand(raw: str, vocabulary: Vocabulary) -> Understood:
@@ -120,12 +208,34 @@ def _nation_label(nation: str) -> str:
     return Nation(nation).label
 
 
+def _region_label(region: str) -> str:
+    """As a sentence says it: "the North West", "London", "the East of England"."""
+    label = Region(region).label
+    return label if region in (Region.LONDON, Region.YORKSHIRE) else f"the {label}"
+
+
 def _take(key: tuple[str, ...], vocabulary: Vocabulary, result: Understood, taken: set) -> bool:
     if key in MODE_WORDS:
         if ("mode", str(MODE_WORDS[key])) in result.params:
             return False  # said twice: the word stays in the text search
         result.params.append(("mode", str(MODE_WORDS[key])))
         result.read_as.append(f"Study mode: {Mode(MODE_WORDS[key]).label}")
+        return True
+    if key in REGION_WORDS:
+        named = REGION_WORDS[key]
+        listed = [r for r in named if r in vocabulary.regions_published]
+        for region in listed:
+            result.params.append(("region", str(region)))
+            result.read_as.append(f"Region: {Region(region).label}")
+        if not listed:  # no published programme there: England, and the nearest cities
+            result.params.append(("nation", Nation.ENGLAND))
+            result.read_as.append(f"Nation: {_nation_label(Nation.ENGLAND)}")
+            label = " or ".join(_region_label(r) for r in named)
+            result.notes.append(
+                f"No published programme in {label} yet: showing programmes in England."
+            )
+            centre = vocabulary.cities.get(tuple(words(REGION_CENTRES[named[0]])))
+            result.nearby = vocabulary.nearest_cities(centre) if centre else []
         return True
     if key in NATION_WORDS:
         result.params.append(("nation", str(NATION_WORDS[key])))
@@ -135,12 +245,25 @@ def _take(key: tuple[str, ...], vocabulary: Vocabulary, result: Understood, take
     if place is None:
         return False
     if not place.published:
-        result.params.append(("nation", place.nation))
-        result.read_as.append(f"Nation: {_nation_label(place.nation)}")
+        if place.region and place.region in vocabulary.regions_published:
+            result.params.append(("region", place.region))
+            area = _region_label(place.region)
+            result.read_as.append(f"Region: {Region(place.region).label}")
+        elif place.nation in vocabulary.nations_published:
+            result.params.append(("nation", place.nation))
+            area = _nation_label(place.nation)
+            result.read_as.append(f"Nation: {area}")
+        else:  # nothing in the nation either: every programme, and the nearest cities
+            area = ""
+            result.read_as.append(f"Place: {place.label}")
+        where = f"{'at' if place.university else 'in'} {place.label}"
         result.notes.append(
-            f"No published programme {'at' if place.university else 'in'} {place.label} yet: "
-            f"showing programmes in {_nation_label(place.nation)}."
+            f"No published programme {where} yet: showing programmes in {area}."
+            if area
+            else f"No published programme {where} or anywhere in "
+            f"{_nation_label(place.nation)} yet: showing programmes everywhere."
         )
+        result.nearby = vocabulary.nearest_cities(place)
     elif place.university:
         result.params.append(("university", place.university))
         result.read_as.append(f"University: {place.label}")

@@ -57,8 +57,17 @@ TABLE: dict[str, tuple[dict[str, str], str | None]] = {
     # Several study modes: any of them ("part-time or online").
     "part time online": ({"mode": ["part-time", "online"]}, None),
     "part-time or online digital health": ({"mode": ["part-time", "online"]}, None),
-    # A university whose programmes are drafts: its nation, said.
+    # A university whose programmes are drafts: its region has none either, so its nation, said.
     "Sheffield": ({"nation": "england"}, None),
+    # England's regions, and towns with no programme: their region, or their nation, said.
+    "North West": ({"region": "north-west"}, None),
+    "health data science north west": ({"region": "north-west"}, "Health Data Science"),
+    "south east": ({"region": "south-east"}, None),
+    "Reading": ({"region": "south-east"}, None),
+    "midlands": ({"nation": "england"}, None),
+    "Birmingham part time": ({"nation": "england", "mode": "part-time"}, None),
+    "Cardiff": ({"nation": "wales"}, None),
+    "Belfast": ({}, None),
 }
 
 

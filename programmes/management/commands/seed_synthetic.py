@@ -214,6 +214,8 @@ class Command(BaseCommand):
                     "not a real university.",
                 )
             )
+        for university in universities:
+            university.fill_location()  # bulk_create calls no save()
         University.objects.bulk_create(universities, batch_size=BATCH_SIZE)
         # bulk_create sets primary keys on SQLite and PostgreSQL (RETURNING); re-read to be sure.
         return list(University.objects.filter(slug__startswith=SLUG_PREFIX).order_by("slug"))
