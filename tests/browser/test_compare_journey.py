@@ -50,3 +50,25 @@ def test_shortlist_works_without_javascript(live_server, browser):
     page.get_by_role("link", name="Compare", exact=True).click()
     page.wait_for_url(f"**/compare/?p={programme.pk}")
     context.close()
+
+
+def test_the_names_stay_in_view_while_the_compare_table_scrolls(live_server, browser):
+    programmes = [
+        make_programme(title=title, fee_home=12000, duration_full_time_months=12)
+        for title in ("Alpha Clinical AI", "Beta Health Data", "Gamma Imaging")
+    ]
+    context = browser.new_context(viewport={"width": 375, "height": 700})
+    page = context.new_page()
+    page.goto(f"{live_server.url}/compare/?" + "&".join(f"p={p.pk}" for p in programmes))
+    region = page.locator(".compare-scroll")
+    names = page.locator("table.compare thead th").first
+    region.scroll_into_view_if_needed()
+    # Down to the last row, and sideways to the last programme.
+    region.evaluate("el => { el.scrollTop = el.scrollHeight; el.scrollLeft = el.scrollWidth; }")
+    assert region.evaluate("el => el.scrollTop") > 0  # the table is taller than its region
+    box, names_box = region.bounding_box(), names.bounding_box()
+    assert abs(names_box["y"] - box["y"]) <= 2  # the names row is pinned to the region's top
+    expect(page.locator("table.compare thead th").last).to_be_in_viewport()
+    label = page.locator("table.compare tbody th[scope=row]").last
+    assert abs(label.bounding_box()["x"] - box["x"]) <= 2  # and the labels to its left
+    context.close()
