@@ -169,7 +169,7 @@ def filter_options() -> tuple[list[Any], list[Any]]:
         .order_by("name")
         .values("pk", "slug", "name", "city", "nation", "region")
     )
-    topics = list(Topic.objects.order_by("name").values("slug", "name"))
+    topics = list(Topic.objects.order_by("name").values("pk", "slug", "name"))
     return universities, topics
 
 

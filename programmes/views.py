@@ -133,7 +133,7 @@ def _guessed_list_state(request: HttpRequest) -> tuple:
 
 def _validated_list(request: HttpRequest) -> Validated:
     requested = page_number(request.GET.get("page"), MAX_PAGE)
-    options = cached(request, "filter-options", build=filter_options)
+    options = cached(request, "filter-options-2", build=filter_options)
     filterset = ProgrammeFilter(request.GET or None, options=options)
     if filterset.is_bound and not filterset.is_valid():
         # Shown back with its errors, as typed: rendered for this request only.
@@ -257,7 +257,7 @@ MAX_PAGE = 100_000
 
 
 def _validated_filters(request: HttpRequest) -> Validated:
-    options = cached(request, "filter-options", build=filter_options)
+    options = cached(request, "filter-options-2", build=filter_options)
     filterset = ProgrammeFilter(request.GET or None, options=options)
     # Refused values are named on the page: such a page is rendered for this request only.
     state = filterset.url_params() if not filterset.is_bound or filterset.is_valid() else None

@@ -2,7 +2,7 @@
 
 Modules, in the direction they depend on each other: ``text`` (words, folding, stop words) ->
 ``query`` (parsing, synonyms, ``SearchQuery``) -> ``backends/`` (one module per engine, chosen
-by the connection's vendor) -> ``expressions`` (the ORM's match and score) -> ``catalogue``
+by the connection's vendor) -> ``expressions`` (the ORM's matching ids and score) -> ``catalogue``
 (search applied to programme querysets) ; ``index`` (the index table kept in step with
 writes) and ``suggest`` ("Did you mean …?") beside them. This package imports models; models
 never import it.
@@ -13,10 +13,12 @@ it):
 
 - SQLite: an FTS5 virtual table with four searched columns (title; university, short name,
   city, award, modes and topics; summary; description) and the programme id, tokenised with
-  ``porter unicode61 remove_diacritics 2`` and ranked with ``bm25`` using the column weights
-  in ``backends/sqlite.py``.
+  ``porter unicode61 remove_diacritics 2``.
 - PostgreSQL: a stored ``tsvector`` (the same four parts as weights A–D, ``unaccent`` then the
-  ``english`` configuration) under a GIN index, ranked with ``ts_rank_cd``.
+  ``english`` configuration) under a GIN index.
+
+Both rank the same way (``backends/base.score_sql``): by which parts every word matches in
+(the title as typed, the title, the university and topics, the summary), then shorter titles.
 
 What the visitor typed never reaches either engine as syntax. ``parse`` keeps only runs of
 letters and digits (accents folded, apostrophes dropped, stop words removed, at most
@@ -33,7 +35,7 @@ writes with ``bulk_create``/``bulk_update`` (seed_synthetic, the admin's bulk ac
 """
 
 from .catalogue import rank_search, search_programmes
-from .expressions import SearchMatch, SearchScore, matching_ids
+from .expressions import SearchScore, matching_ids
 from .index import connect_indexing, index_programmes, indexing_deferred, rebuild_index
 from .query import SearchQuery, Synonyms, load_synonyms, parse, split_terms, synonyms, text_matches
 from .suggest import suggest
@@ -47,7 +49,6 @@ __all__ = [
     "understand",
     "MAX_QUERY_TERMS",
     "STOP_WORDS",
-    "SearchMatch",
     "SearchQuery",
     "SearchScore",
     "Synonyms",

@@ -8,7 +8,7 @@ from django.http import HttpRequest
 
 from programmes.models import Programme
 
-from .expressions import SearchMatch, SearchScore, matching_ids
+from .expressions import SearchScore, matching_ids
 from .query import SearchQuery, parse, synonyms
 
 
@@ -25,7 +25,8 @@ def search_programmes(
     ``query`` is what the visitor typed (parsed here, synonyms expanded) or an already parsed
     ``SearchQuery``. A query with no searchable word matches nothing. The match is an
     ``id IN (index lookup)`` condition, so any other filter, count or facet combines with it
-    cheaply; the rank needs a join to the index, so only the query that sorts asks for it.
+    cheaply; the rank asks the index once per part matched, so only the query that sorts asks
+    for it.
     """
     if queryset is None:
         queryset = Programme.objects.published()
@@ -37,12 +38,10 @@ def search_programmes(
 
 
 def rank_search(queryset: QuerySet[Programme], query: SearchQuery) -> QuerySet[Programme]:
-    """``queryset`` narrowed to the programmes matching ``query`` (by the join to the index)
-    and annotated with ``search_rank``. A query without words matches nothing."""
+    """``queryset`` narrowed to the programmes matching ``query`` and annotated with
+    ``search_rank``. A query without words matches nothing."""
     if not query:
         return queryset.none().annotate(search_rank=Value(0.0, output_field=FloatField()))
-    # isnull=False makes the join to the index an INNER JOIN: FTS5 can only MATCH that way,
-    # and bm25() needs the MATCH in the same query.
-    return queryset.filter(SearchMatch(query), search_entry__isnull=False).annotate(
-        search_rank=SearchScore(query)
-    )
+    # The same id IN (index lookup) as an unranked search: no join to the index (reading a
+    # programme id out of FTS5 loads the whole entry), and the score asks the index per part.
+    return queryset.filter(pk__in=matching_ids(query)).annotate(search_rank=SearchScore(query))

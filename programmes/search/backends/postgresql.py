@@ -1,17 +1,15 @@
 """PostgreSQL: a stored ``tsvector`` (the four parts as weights A-D, ``unaccent`` then the
-``english`` configuration) under a GIN index (migration 0007), ranked with ``ts_rank_cd``."""
+``english`` configuration) under a GIN index (migration 0007); the score (``base.score_sql``)
+asks which parts match, with weight-restricted queries."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .base import TABLE, TITLE_SLACK, score_shape
+from .base import TABLE, score_sql
 
 if TYPE_CHECKING:
     from ..query import SearchQuery
-
-# ts_rank_cd's weights are given for D, C, B, A.
-WEIGHTS = "{0.1, 0.2, 0.5, 1.0}"
 
 _UPSERT = (
     f"INSERT INTO {TABLE} (programme_id, {TABLE}) VALUES (%s, "  # noqa: S608 - a constant table name; values are parameters
@@ -30,32 +28,23 @@ def matching_ids(query: SearchQuery) -> tuple[str, list[Any]]:
     return sql, [query.tsquery()]
 
 
-def match(column: str, query: SearchQuery) -> tuple[str, list[Any]]:
-    return f"{column} @@ {_TSQUERY}", [query.tsquery()]
+def within(key: str, expression: str) -> str:
+    """``key`` is the id of a programme whose entry matches the ``to_tsquery`` text (one
+    parameter); the GIN index answers the subquery once per query."""
+    tsquery = f"to_tsquery('english'::regconfig, unaccent({expression}))"
+    return f"{key} IN (SELECT programme_id FROM {TABLE} WHERE {TABLE} @@ {tsquery})"  # noqa: S608 - a constant table name; values are parameters
 
 
 def score(
-    column: str, params: list[Any], title: str, title_params: list[Any], query: SearchQuery
+    key: str, title: str, title_params: list[Any], query: SearchQuery
 ) -> tuple[str, list[Any]]:
-    shortness, phrase = score_shape(title)
-    within = f"(CASE WHEN {column} @@ {_TSQUERY} THEN 1 ELSE 0 END)"
-    # Normalisation 32 scales the rank into [0, 1): rank / (rank + 1).
-    engine = f"(0.5 * ts_rank_cd('{WEIGHTS}'::float4[], {column}, {_TSQUERY}, 32))"
-    in_title = phrase.format(condition=f"{column} @@ {_TSQUERY}")
-    sql = f"({in_title} + {within} + {within} + {engine} + {shortness})"
-    return sql, [
-        *params,
-        query.phrase_tsquery(),
-        *title_params,
-        query.typed_length + TITLE_SLACK,
-        *params,
-        query.tsquery("A"),
-        *params,
-        query.tsquery("AB"),
-        *params,
-        query.tsquery(),
-        *title_params,
-    ]
+    return score_sql(
+        within(key, "%s"),
+        title,
+        title_params,
+        query,
+        [query.phrase_tsquery(), query.tsquery("A"), query.tsquery("AB"), query.tsquery("ABC")],
+    )
 
 
 def write(cursor: Any, values: list[tuple[Any, ...]]) -> None:
