@@ -56,7 +56,7 @@ def load_cases() -> list[tuple[str, dict, str]]:
 
 # Batches that arrived after the extractor was tuned on the others, never tuned on: their
 # figures are the estimate for text the extractor has not seen (README.md in that folder).
-HELD_OUT = {"part1.json"}
+HELD_OUT: set[str] = set()
 
 
 def load_real(*, held_out: bool | None = False) -> list[dict]:
@@ -203,11 +203,15 @@ def main() -> int:
     print("targets on the development batches met" if real_met else "targets NOT met")
     held_counts, held_mistakes = score(real_cases(held), REAL_FIELDS, with_year=False)
     h = real_summary(held_counts)
-    print(
-        f"held-out batch (never tuned on, {len(held)} snippets): fees precision "
-        f"{_fmt(h['fees_precision'])}, IELTS precision {_fmt(h['ielts_precision'])}, recall "
-        f"{_fmt(h['recall'])} ({'meets' if targets_met(h, 'recall') else 'below'} the targets)"
-    )
+    if held:
+        print(
+            f"held-out batch (never tuned on, {len(held)} snippets): fees precision "
+            f"{_fmt(h['fees_precision'])}, IELTS precision {_fmt(h['ielts_precision'])}, recall "
+            f"{_fmt(h['recall'])} ({'meets' if targets_met(h, 'recall') else 'below'} the "
+            "targets)"
+        )
+    else:
+        print("no held-out batch now: every batch has been tuned on (README.md there)")
     # Per batch: a batch delivered after the extractor was tuned on the others is a held-out
     # estimate (README.md in that folder says which).
     for path in sorted(REAL.glob("*.json")):

@@ -316,3 +316,41 @@ def test_ielts_spelled_out_and_a_conditional_offer_beside_it():
     )
     facts = {f.field: f.value for f in extract(page)}
     assert (facts["ielts_overall"], facts["ielts_min_component"]) == (6.5, 6.0)
+
+
+def test_lines_leading_with_several_courses_are_a_fee_schedule_not_a_programmes_fee():
+    page = (
+        "<h2>Tuition fees</h2><p>International students</p>"
+        "<p>Computing MSc£18,700 per year</p><p>Management MSc£17,600 per year</p>"
+        "<p>International Business MSc£18,700 per year</p><p>Fintech MSc£18,700 per year</p>"
+    )
+    assert [f.field for f in extract(page) if f.field in FEE_FIELDS] == []
+
+
+def test_one_programmes_lines_for_each_mode_and_status_are_still_its_fees():
+    page = (
+        "<h2>Tuition fees 2026/27</h2>"
+        "<p>MSc Health Data Science full-time (UK students): £12,000 per year</p>"
+        "<p>MSc Health Data Science part-time (UK students): £6,000 per year</p>"
+        "<p>MSc Health Data Science full-time (international students): £25,000 per year</p>"
+    )
+    facts = {f.field: f.value for f in extract(page)}
+    assert (facts["fee_home_gbp"], facts["fee_international_gbp"]) == (12000, 25000)
+
+
+def test_a_page_on_paying_fees_gives_no_fee():
+    page = (
+        "<p>Tuition fees for 2019 entry are:</p><ul><li>£25,870 - Overseas Fee Payers</li>"
+        "<li>£14,115 - Home Fee Payers</li></ul><p>Should you require an invoice, download it "
+        "after enrolment. Fees can be paid in full or in three instalments.</p>"
+    )
+    assert [f.field for f in extract(page) if f.field in FEE_FIELDS] == []
+    # The same amounts on a page that does not talk of paying are proposed.
+    assert len([f for f in extract(page.split("<p>Should")[0]) if f.field in FEE_FIELDS]) == 2
+
+
+def test_a_one_cell_row_over_the_cells_is_their_label():
+    page = "Fees\n| Annual Fee |\nUK |\n£4,690 |\nInternational |\n£9,680 |\n"
+    facts = {f.field: (f.value, f.period) for f in extract(page)}
+    assert facts["fee_home_gbp"] == (4690, "per-year")
+    assert facts["fee_international_gbp"] == (9680, "per-year")

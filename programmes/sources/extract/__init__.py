@@ -44,7 +44,7 @@ from .dates import find_start_months
 from .deadlines import find_deadlines, find_next_intake
 from .degree import find_min_degree
 from .durations import find_durations, find_modes
-from .fees import choose_fees, fee_amounts, several_programmes
+from .fees import about_paying, choose_fees, fee_amounts, several_programmes
 from .ielts import find_ielts
 from .placement import find_placement
 from .structured import structured_facts
@@ -129,8 +129,9 @@ def _extract(document: str, english_band: str = "", programme_title: str = "") -
         title = " ".join(programme_title.lower().split())
         named = [a for a in amounts if title in " ".join(a.quote.lower().split())]
         amounts = named or amounts
-    elif several_programmes(amounts):
-        amounts = []  # a fee table of several programmes, read without knowing which is ours
+    elif several_programmes(amounts, lines) or about_paying(lines):
+        amounts = []  # a fee table of several programmes, or a page on paying, read without
+        # knowing which programme is ours
     facts = choose_fees(amounts)
     band = re.compile(rf"\bband\s*{re.escape(english_band)}\b", re.I) if english_band else None
     in_band = [line for line in lines if band.search(line.text)] if band else []

@@ -167,15 +167,20 @@ def line_contexts(lines: list[Line]) -> list[str]:
         contexts.append(clean(f"{heading} {label}") if label != heading else heading)
         if line.heading and not line.table_head:
             heading, label = line.text[:120], ""
-        elif not (line.row or line.table_head) and is_label(line.text):
+        elif not line.table_head and _one_cell(line) and is_label(line.text):
+            # (A "row" of one cell, "| Annual Fee |" in plain text, is a label too.)
             after = lines[index + 1] if index + 1 < len(lines) else None
-            if after is not None and not after.row and is_label(after.text) and not line.heading:
+            if after is not None and _one_cell(after) and is_label(after.text) and not line.heading:
                 # A label over labels ("Fees 2026/27", then "Home", "£9,000"): a section title,
                 # as plain text and some pages write headings.
                 heading, label = line.text[:120], ""
             else:
                 label = line.text
     return contexts
+
+
+def _one_cell(line: Line) -> bool:
+    return not line.row or " | " not in line.text
 
 
 def is_label(text: str) -> bool:

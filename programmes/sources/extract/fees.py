@@ -249,10 +249,66 @@ def programme_named(label: str) -> str:
     return " ".join(match.group(1).lower().split()) if match else ""
 
 
-def several_programmes(amounts: list[_Amount]) -> bool:
-    """The fees are rows of a table naming several programmes (a faculty's fee schedule): not
-    one programme's fees unless the row naming it is known."""
-    return len({a.programme for a in amounts if a.programme}) > 1
+def several_programmes(amounts: list[_Amount], lines: list[Line]) -> bool:
+    """The fees are a schedule of several programmes or course types (a faculty's or the
+    university's fee table): not one programme's fees unless the row naming it is known.
+
+    Either table rows naming two programmes ("MSc Data Science", "MSc Computer Science"), or
+    three lines or more that each lead with a different course ("Computing MSc£18,700",
+    "Masters (MA, MSc, MBA) £10,500", "International Foundation £8,300")."""
+    if len({a.programme for a in amounts if a.programme}) > 1:
+        return True
+    return len(_course_subjects(lines)) >= 3
+
+
+_PAYING = re.compile(
+    r"invoice|instal+ment|pay(?:ment)? in full|payment plan|direct debit|credited to your|"
+    r"payment receipt|pay your fees|how to pay",
+    re.I,
+)
+
+
+def about_paying(lines: list[Line]) -> bool:
+    """A page on how and when to pay (invoices, instalments, direct debits: two kinds or
+    more): written for everyone holding an offer, so its amounts are no one programme's fee
+    unless a row names the programme. (On the development set no page labelled with a fee says
+    two of these; seven pages of general fee rules do.)"""
+    said = set()
+    for _, line in each_line(lines):
+        said.update(m.group(0).lower()[:7] for m in _PAYING.finditer(line.text))
+        if len(said) >= 2:
+            return True
+    return False
+
+
+_COURSE_WORD = re.compile(
+    r"\b(?:BA|BSc|MSc|MA|MBA|LLB|LLM|MRes|MPhil|PhD|PgD|PgC|PGCE|PG\s?Dip|PG\s?Cert|DipHE|"
+    r"CertHE|FdA|FdSc|Hons|bachelor'?s?|masters?|master's|foundation|undergraduate|"
+    r"postgraduate|degrees?|research|diploma|certificate)\b",
+    re.I,
+)
+_NOT_SUBJECT = re.compile(
+    r"\b(?:full|part)[- ]?time\b|\b(?:home|uk|eu|international|overseas|fees?|tuition|per|"
+    r"year|annual|n/a|or|and|with|in|of|the)\b|[^a-z ]",
+    re.I,
+)
+
+
+def _course_subjects(lines: list[Line]) -> set[str]:
+    """The different courses that lines with an amount lead with (their words other than
+    awards, modes, statuses and punctuation)."""
+    subjects = set()
+    for _, line in each_line(lines):
+        match = MONEY.search(line.text)
+        if match is None:
+            continue
+        label = line.text.split(" | ")[0] if line.row else line.text[: match.start()]
+        if not 3 <= len(label) <= 100 or not _COURSE_WORD.search(label):
+            continue
+        subject = " ".join(_NOT_SUBJECT.sub(" ", _COURSE_WORD.sub(" ", label)).lower().split())
+        if subject:
+            subjects.add(subject)
+    return subjects
 
 
 def _year_key(year: str | None) -> int:
