@@ -273,7 +273,7 @@ def about_paying(lines: list[Line]) -> bool:
     more): written for everyone holding an offer, so its amounts are no one programme's fee
     unless a row names the programme. (On the development set no page labelled with a fee says
     two of these; seven pages of general fee rules do.)"""
-    said = set()
+    said: set[str] = set()
     for _, line in each_line(lines):
         said.update(m.group(0).lower()[:7] for m in _PAYING.finditer(line.text))
         if len(said) >= 2:
