@@ -185,8 +185,9 @@ def main() -> int:
     print(
         f"Real text: {len(snippets) + len(held)} snippets of {len(universities)} universities' "
         f"official pages in {REAL.relative_to(ROOT)}; the development batches "
-        f"({len(snippets)} snippets) here, the held-out batch ({len(held)}) below "
-        "(fees: amount and period)\n"
+        f"({len(snippets)} snippets) here"
+        + (f", the held-out batch ({len(held)}) below" if held else "")
+        + " (fees: amount and period)\n"
     )
     _table(counts)
     r = real_summary(counts)

@@ -83,6 +83,8 @@ _APOSTROPHES = re.compile(r"(?<=\w)['’‘`´](?=\w)")
 
 def fold(text: str) -> str:
     """Lower case without accents or apostrophes: "Queen's Université" -> "queens universite"."""
+    if text.isascii():  # most text: no accents to take off, and NFKC/NFKD change nothing
+        return _APOSTROPHES.sub("", text).casefold()
     text = unicodedata.normalize("NFKC", text)
     text = _APOSTROPHES.sub("", text)
     decomposed = unicodedata.normalize("NFKD", text)

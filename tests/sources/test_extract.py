@@ -354,3 +354,34 @@ def test_a_one_cell_row_over_the_cells_is_their_label():
     facts = {f.field: (f.value, f.period) for f in extract(page)}
     assert facts["fee_home_gbp"] == (4690, "per-year")
     assert facts["fee_international_gbp"] == (9680, "per-year")
+
+
+def test_fees_for_each_award_of_one_programme_give_the_masters():
+    page = (
+        "Fees and funding\nThe fees listed below are the costs for full-time courses taken in "
+        "the academic year 2022/23, charged pro-rata for part-time study over several years.\n"
+        "MSc\nUK £11,275\nInternational £23,060\nPGDip\nUK £7,518\nInternational £15,378\n"
+        "PGCert\nUK £3,759\nInternational £7,689\n"
+    )
+    facts = {f.field: f.value for f in extract(page)}
+    assert (facts["fee_home_gbp"], facts["fee_international_gbp"]) == (11275, 23060)
+
+
+def test_self_funding_students_fees_are_fees():
+    page = (
+        "<h2>Fees</h2><p>£9,250 FT (UK self-funding students)</p>"
+        "<p>£23,850 FT (International students)</p>"
+    )
+    facts = {f.field: f.value for f in extract(page)}
+    assert (facts["fee_home_gbp"], facts["fee_international_gbp"]) == (9250, 23850)
+
+
+def test_a_part_time_courses_fee_is_not_proposed_as_the_full_time_fee():
+    page = (
+        "<h2>MSc Advanced Clinical Practice</h2><p>Study over 2 years part-time.</p>"
+        "<h2>Fees</h2><p>UK fees: £11,475</p>"
+    )
+    assert [f.field for f in extract(page) if f.field in FEE_FIELDS] == []
+    # The same fee on a page that also offers full-time study is proposed.
+    both = page.replace("2 years part-time", "1 year full-time or 2 years part-time")
+    assert [f.value for f in extract(both) if f.field == "fee_home_gbp"] == [11475]

@@ -118,12 +118,21 @@ _ENGLISH_BAND = re.compile(
 )
 
 
+def _part_time_only(lines: list) -> bool:
+    """The page speaks of part-time study and never of full-time study."""
+    text = "\n".join(line.text for line in lines)
+    return bool(common.PART_TIME.search(text)) and not common.FULL_TIME.search(text)
+
+
 def _extract(document: str, english_band: str = "", programme_title: str = "") -> list[Fact]:
     lines = page_lines(document)
     contexts = line_contexts(lines)
     all_years = {y for line in lines for y in academic_years(line.text)}
     page_year = next(iter(all_years)) if len(all_years) == 1 else None
     amounts = fee_amounts(lines, contexts, page_year)
+    if _part_time_only(lines):
+        # A part-time course: a fee that does not say its mode is the part-time fee.
+        amounts = [a for a in amounts if a.mode == "full-time"]
     if programme_title:
         # A fees page listing several programmes: the rows or sentences naming this one.
         title = " ".join(programme_title.lower().split())

@@ -170,13 +170,20 @@ def line_contexts(lines: list[Line]) -> list[str]:
         elif not line.table_head and _one_cell(line) and is_label(line.text):
             # (A "row" of one cell, "| Annual Fee |" in plain text, is a label too.)
             after = lines[index + 1] if index + 1 < len(lines) else None
-            if after is not None and _one_cell(after) and is_label(after.text) and not line.heading:
-                # A label over labels ("Fees 2026/27", then "Home", "£9,000"): a section title,
-                # as plain text and some pages write headings.
+            if after is not None and _one_cell(after) and _titles(after) and not line.heading:
+                # A label over labels ("Fees 2026/27", then "Home", "£9,000") or over a
+                # paragraph ("Fees and funding", then "The fees listed below are ..."): a
+                # section title, as plain text and some pages write headings.
                 heading, label = line.text[:120], ""
             else:
                 label = line.text
     return contexts
+
+
+def _titles(after: Line) -> bool:
+    """Whether a label over ``after`` is a section's title: a label or a paragraph (a long line
+    with no amount) follows it, not a value."""
+    return is_label(after.text) or (len(after.text) > 120 and not MONEY.search(after.text))
 
 
 def _one_cell(line: Line) -> bool:

@@ -14,7 +14,8 @@ _RANGE_AFTER = re.compile(r"^\s*(?:-|–|—|to)\s*(?:£|GBP)", re.I)
 _FEE_WORD = re.compile(r"\b(fees?|tuition|cost of the (?:course|programme))\b", re.I)
 # Amounts that are not tuition fees, said in the same clause, cell, row or column.
 _NOT_A_FEE = re.compile(
-    r"scholarship|bursar|studentship|award(?:s|ed)?\b|grant|loan|funding|discount|reduc|"
+    r"scholarship|bursar|studentship|award(?:s|ed)?\b|grant|loan|(?<!self-)funding|discount|"
+    r"reduc|"
     r"alumn|early[- ]bird|deposit|application fee|bench fee|lab(?:oratory)? fee|"
     r"consumables|living|accommodation|rent\b|maintenance|visa|health surcharge|"
     r"graduation|resit|re-sit|per (?:credit|module)|module fee|each module|per unit|"
@@ -129,6 +130,7 @@ class _Amount:
     quote: str
     order: int
     programme: str = ""  # the programme a table row names ("MSc Data Science"), if it names one
+    award: str = ""  # "master", "diploma" or "certificate" when said beside the amount
 
 
 def fee_segments(line: Line) -> list[tuple[str, str]]:
@@ -224,6 +226,7 @@ def fee_amounts(  # noqa: C901 - the fee rules in one reading order; split in th
                         quote_around(line.text, line.text.find(segment) + match.start()),
                         order,
                         programme_named(label) if line.row else "",
+                        award_said(before[-80:]) or award_said(head) or award_said(context),
                     )
                 )
     return amounts
@@ -247,6 +250,23 @@ def programme_named(label: str) -> str:
     programme."""
     match = _AWARD.match(label)
     return " ".join(match.group(1).lower().split()) if match else ""
+
+
+_AWARDS = re.compile(
+    r"\b(?:(MSc|MA|MRes|MBA|MPH|MPhil|LLM|MEd|MFin|MClinRes|master'?s?)|"
+    r"(PG\s?Dip|Postgraduate diploma|Diploma)|(PG\s?Cert|Postgraduate certificate|Certificate))\b",
+    re.I,
+)
+
+
+@lru_cache(maxsize=4096)
+def award_said(text: str) -> str:
+    """The award named last in ``text`` ("Full-time MSc: " -> "master"), or ""."""
+    found = list(_AWARDS.finditer(text))
+    if not found:
+        return ""
+    last = found[-1]
+    return ("master", "diploma", "certificate")[[i for i in (1, 2, 3) if last.group(i)][0] - 1]
 
 
 def several_programmes(amounts: list[_Amount], lines: list[Line]) -> bool:
@@ -326,6 +346,9 @@ def choose_fees(amounts: list[_Amount]) -> list[Fact]:
         found = [a for a in usable if a.status in statuses]
         if not found:
             continue
+        if len({a.value for a in found}) > 1 and any(a.award == "master" for a in found):
+            # One programme's fees for each award ("MSc £11,275 / PGDip £7,518"): the master's.
+            found = [a for a in found if a.award in ("master", "")]
         latest = max(_year_key(a.year) for a in found)
         found = [a for a in found if _year_key(a.year) == latest]
         by_period = {
