@@ -13,7 +13,7 @@ from django.core.management import call_command
 
 from programmes import places
 from programmes.models import Nation, Region, Status
-from tests.factories import make_programme, make_university
+from tests.factories import admin_form_data, change_url, make_programme, make_university
 
 pytestmark = pytest.mark.django_db
 
@@ -193,3 +193,37 @@ def test_the_seed_universities_carry_their_regions(client):
     response = client.get("/programmes/", {"q": "north west"}, follow=True)
     assert "region=north-west" in response.request["QUERY_STRING"]
     assert cards(response)
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"latitude": "99", "longitude": "-2.24"}, "less than or equal to 60.9"),
+        ({"latitude": "53.48", "longitude": ""}, "Give both the latitude and the longitude"),
+        ({"latitude": "north", "longitude": "-2.24"}, "Enter a number"),
+        ({"region": "atlantis"}, "Select a valid choice"),
+        ({"nation": "scotland", "region": "north-west"}, "Regions are England"),
+    ],
+)
+def test_the_admin_refuses_impossible_places_and_keeps_the_old_ones(admin_client, changes, message):
+    university = make_university(name="University of Manchester", city="Manchester")
+    url = change_url(university)
+    response = admin_client.post(url, admin_form_data(admin_client.get(url), **changes))
+    assert response.status_code == 200
+    assert message in html.unescape(response.content.decode())
+    university.refresh_from_db()
+    assert (university.region, university.latitude, university.nation) == (
+        Region.NORTH_WEST,
+        Decimal("53.48"),
+        Nation.ENGLAND,
+    )
+
+
+def test_an_editor_can_correct_a_universitys_place(admin_client):
+    university = make_university(name="University of Manchester", city="Manchester")
+    url = change_url(university)
+    changes = {"region": "north-east", "latitude": "54.00", "longitude": "-2.00"}
+    response = admin_client.post(url, admin_form_data(admin_client.get(url), **changes))
+    assert response.status_code == 302
+    university.refresh_from_db()
+    assert (university.region, university.latitude) == (Region.NORTH_EAST, Decimal("54.00"))
