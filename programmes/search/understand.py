@@ -48,6 +48,8 @@ REGION_WORDS: dict[tuple[str, ...], tuple[str, ...]] = {
     ("south", "west"): (Region.SOUTH_WEST,),
     ("southwest",): (Region.SOUTH_WEST,),
 }
+# Place names that are everyday words: read as the place only when written with a capital.
+EVERYDAY_WORDS = frozenset({("reading",), ("bath",)})
 NEARBY_SHOWN = 3
 # Where "nearest cities" are measured from for a region with no published programme: its
 # largest city (a town in places.csv).
@@ -194,6 +196,8 @@ def understand(raw: str, vocabulary: Vocabulary) -> Understood:
     while position < len(tokens):
         for length in range(min(_LONGEST, len(tokens) - position), 0, -1):
             key = tuple(tokens[position : position + length])
+            if key in EVERYDAY_WORDS and not _capitalised(key, raw):
+                continue  # "speed reading" is not the town; "Reading" is
             if _take(key, vocabulary, result, taken):
                 position += length
                 break
@@ -202,6 +206,10 @@ def understand(raw: str, vocabulary: Vocabulary) -> Understood:
             position += 1
     result.text = " ".join(left)
     return result
+
+
+def _capitalised(key: tuple[str, ...], raw: str) -> bool:
+    return any(word[:1].isupper() and word.lower() == key[0] for word in raw.split())
 
 
 def _nation_label(nation: str) -> str:

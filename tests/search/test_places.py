@@ -227,3 +227,22 @@ def test_an_editor_can_correct_a_universitys_place(admin_client):
     assert response.status_code == 302
     university.refresh_from_db()
     assert (university.region, university.latitude) == (Region.NORTH_EAST, Decimal("54.00"))
+
+
+@pytest.mark.parametrize(
+    ("typed", "read_as_place"),
+    [
+        ("Reading", True),
+        ("health data Reading", True),
+        ("READING", True),
+        ("reading", False),
+        ("speed reading health", False),
+        ("bath", False),
+    ],
+)
+def test_a_place_named_by_an_everyday_word_needs_its_capital(
+    client, catalogue, typed, read_as_place
+):
+    final = client.get("/programmes/", {"q": typed}, follow=True).request["QUERY_STRING"]
+    assert ("read_from" in final) == read_as_place
+    assert ("region=south-east" in final) == read_as_place
