@@ -69,15 +69,18 @@ def load_real(*, held_out: bool | None = False) -> list[dict]:
     return snippets
 
 
-def real_cases(snippets: list[dict]) -> list[tuple[str, dict, str]]:
-    return [(s["id"], s["expect"], s["text"]) for s in snippets]
+def real_cases(snippets: list[dict]) -> list[tuple]:
+    """(id, labels, text, one programme's page). A snippet labelled with its programme is
+    read as the pipeline reads a programme's official course page (``one_programme``); a
+    general page (programme null) as it reads any other page."""
+    return [(s["id"], s["expect"], s["text"], s["programme"] is not None) for s in snippets]
 
 
 def year_agreement(snippets: list[dict]) -> tuple[int, int]:
     """Of the fees found right (amount and period), how many carry the labelled year."""
     same = total = 0
     for snippet in snippets:
-        for fact in extract(snippet["text"]):
+        for fact in extract(snippet["text"], one_programme=snippet["programme"] is not None):
             want = snippet["expect"].get(fact.field)
             if fact.field in FEE_FIELDS and want and [fact.value, fact.period] == want[:2]:
                 total += 1
@@ -123,8 +126,12 @@ def score(
     are (the real set reports the academic year apart: see ``year_agreement``)."""
     counts = {name: {"tp": 0, "fp": 0, "fn": 0} for name in fields}
     mistakes = []
-    for name, expected, document in cases:
-        found = {fact.field: _found(fact, with_year=with_year) for fact in extract(document)}
+    for name, expected, document, *page in cases:
+        one = bool(page and page[0])
+        found = {
+            fact.field: _found(fact, with_year=with_year)
+            for fact in extract(document, one_programme=one)
+        }
         for field in fields:
             want = _wanted(field, expected.get(field), with_year=with_year)
             got = found.get(field)

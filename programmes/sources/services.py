@@ -464,6 +464,8 @@ def read_page(page: SourcePage, fetcher: Fetcher) -> PageRead:
                     result.text,
                     english_band=_english_band(page) if linked else "",
                     programme_title=page.programme.title if linked else "",
+                    # The programme's own course page: a lone fee without status words is its.
+                    one_programme=page.kind == PageKind.OFFICIAL,
                 )
                 if page.kind == PageKind.LINKED:
                     facts = _for_this_programme(facts, page, read.text)

@@ -274,3 +274,22 @@ def test_dates_and_the_lowest_ielts_component_are_proposed_and_accepted_into_the
     # Read again: the catalogue says so now, nothing is proposed twice.
     pages.routes["/course"] = Page(page + " ")
     assert "0 suggestion(s) made" in run("--programme", str(programme.pk))
+
+
+LONE_FEE = (
+    "<html><body><main><h1>Master of Finance</h1><h2>Fees</h2><p>Tuition fees for the 2026/27 "
+    "programme intake are £57,850, plus an application fee of £120.</p></main></body></html>"
+)
+
+
+def test_a_lone_fee_on_the_official_page_is_proposed_for_everyone_but_not_from_a_source(pages):
+    pages.routes["/mfin"] = Page(LONE_FEE)
+    pages.routes["/elsewhere"] = Page(LONE_FEE)
+    official = make_programme(official_url=pages.url("/mfin"), source_urls="")
+    sourced = make_programme(official_url="", source_urls=pages.url("/elsewhere"))
+    run("--programme", str(official.pk))
+    run("--programme", str(sourced.pk))
+    found = {s.field: s.value for s in Suggestion.objects.filter(programme=official)}
+    assert (found["fee_home_gbp"], found["fee_international_gbp"]) == ("57850", "57850")
+    assert PageRead.objects.filter(page__programme=sourced, changed=True).exists()  # it was read
+    assert not Suggestion.objects.filter(programme=sourced, field__startswith="fee_").exists()

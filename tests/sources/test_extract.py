@@ -385,3 +385,32 @@ def test_a_part_time_courses_fee_is_not_proposed_as_the_full_time_fee():
     # The same fee on a page that also offers full-time study is proposed.
     both = page.replace("2 years part-time", "1 year full-time or 2 years part-time")
     assert [f.value for f in extract(both) if f.field == "fee_home_gbp"] == [11475]
+
+
+LONE_FEE = (
+    "<h2>Fees</h2><p>Tuition fees for the 2024/25 Master of Finance programme intake are "
+    "£55,080, plus an application fee of £120.</p>"
+)
+
+
+def test_a_lone_fee_without_status_words_is_everyones_only_on_the_programmes_own_page():
+    assert [f.field for f in extract(LONE_FEE) if f.field in FEE_FIELDS] == []
+    facts = {f.field: f.value for f in extract(LONE_FEE, one_programme=True)}
+    assert (facts["fee_home_gbp"], facts["fee_international_gbp"]) == (55080, 55080)
+    # Two different amounts without status words: neither.
+    two = LONE_FEE.replace("are £55,080", "are £55,080 (or £50,000 for early applicants)")
+    assert [f for f in extract(two, one_programme=True) if f.field in FEE_FIELDS] == []
+    # A general page stays general even when read as a course page.
+    general = LONE_FEE + "<p>Invoices are sent after enrolment; pay in full or by instalments.</p>"
+    assert [f for f in extract(general, one_programme=True) if f.field in FEE_FIELDS] == []
+
+
+def test_extract_facts_reads_a_course_page_when_asked(tmp_path):
+    page = tmp_path / "mfin.html"
+    page.write_text(LONE_FEE, encoding="utf-8")
+    assert [d["field"] for d in _json_lines(str(page))] == []
+    found = _json_lines("--course-page", str(page))
+    assert [(d["field"], d["value"]) for d in found] == [
+        ("fee_home_gbp", 55080),
+        ("fee_international_gbp", 55080),
+    ]

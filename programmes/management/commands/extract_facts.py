@@ -27,11 +27,17 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", help="an HTML or plain-text file, or - for standard input")
         parser.add_argument("--json", action="store_true", help="one JSON object per line")
+        parser.add_argument(
+            "--course-page",
+            action="store_true",
+            help="read it as one programme's own course page, as check_sources reads the "
+            "official page (a lone tuition fee without status words is everyone's fee)",
+        )
 
     def handle(self, *args, **options):
         data = self._read(options["file"])
         text = data.decode("utf-8", errors="replace")
-        facts = extract(text)
+        facts = extract(text, one_programme=options["course_page"])
         if options["json"]:
             for fact in facts:
                 self.stdout.write(json.dumps(fact.as_json(), ensure_ascii=False))

@@ -66,12 +66,14 @@ class Disagreement:
         )
 
 
-def extract(document: str, *, time_limit: float | None = None) -> list[Fact]:
+def extract(
+    document: str, *, time_limit: float | None = None, one_programme: bool = False
+) -> list[Fact]:
     """Every fact found on the page, at most one per field, in the FIELDS order.
 
     Raises ``TooSlow`` when reading takes longer than ``time_limit`` seconds (``TIME_LIMIT``).
     """
-    return read_page(document, time_limit=time_limit)[0]
+    return read_page(document, time_limit=time_limit, one_programme=one_programme)[0]
 
 
 def read_page(
@@ -80,6 +82,7 @@ def read_page(
     time_limit: float | None = None,
     english_band: str = "",
     programme_title: str = "",
+    one_programme: bool = False,
 ) -> tuple[list[Fact], list[Disagreement]]:
     """The facts, and the fields on which the text and the structured data disagree.
 
@@ -87,7 +90,10 @@ def read_page(
     page defining several bands, the IELTS scores are read from that band's row or line only.
     """
     with reading_within(common.TIME_LIMIT if time_limit is None else time_limit):
-        facts = {fact.field: fact for fact in _extract(document, english_band, programme_title)}
+        facts = {
+            fact.field: fact
+            for fact in _extract(document, english_band, programme_title, one_programme)
+        }
     disagreements = []
     for fact in structured_facts(document):
         said = facts.get(fact.field)
@@ -124,7 +130,9 @@ def _part_time_only(lines: list) -> bool:
     return bool(common.PART_TIME.search(text)) and not common.FULL_TIME.search(text)
 
 
-def _extract(document: str, english_band: str = "", programme_title: str = "") -> list[Fact]:
+def _extract(
+    document: str, english_band: str = "", programme_title: str = "", one_programme: bool = False
+) -> list[Fact]:
     lines = page_lines(document)
     contexts = line_contexts(lines)
     all_years = {y for line in lines for y in academic_years(line.text)}
@@ -141,7 +149,7 @@ def _extract(document: str, english_band: str = "", programme_title: str = "") -
     elif several_programmes(amounts, lines) or about_paying(lines):
         amounts = []  # a fee table of several programmes, or a page on paying, read without
         # knowing which programme is ours
-    facts = choose_fees(amounts)
+    facts = choose_fees(amounts, one_programme=one_programme and not programme_title)
     band = re.compile(rf"\bband\s*{re.escape(english_band)}\b", re.I) if english_band else None
     in_band = [line for line in lines if band.search(line.text)] if band else []
     if in_band:  # a page of bands: only the programme's band counts

@@ -3,6 +3,7 @@ and year."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -11,6 +12,7 @@ from .common import MONEY, Fact, each_line, quote_around, sentences, study_mode,
 from .text import Line
 
 _RANGE_AFTER = re.compile(r"^\s*(?:-|–|—|to)\s*(?:£|GBP)", re.I)
+_CLAUSE_END = re.compile(r",\s*(?:plus|and)\b|;|\s\+\s", re.I)
 _FEE_WORD = re.compile(r"\b(fees?|tuition|cost of the (?:course|programme))\b", re.I)
 # Amounts that are not tuition fees, said in the same clause, cell, row or column.
 _NOT_A_FEE = re.compile(
@@ -184,7 +186,9 @@ def fee_amounts(  # noqa: C901 - the fee rules in one reading order; split in th
                 before = segment[previous_end : match.start()]
                 after = segment[match.end() : next_start]
                 previous_end = match.end()
-                near = f"{before[-80:]} {after[:40]}"
+                # After the amount, only its own clause: "£55,080, plus an application fee of
+                # £120" says the £120 is an application fee, not the £55,080.
+                near = f"{before[-80:]} {_CLAUSE_END.split(after[:40], maxsplit=1)[0]}"
                 if label_not_a_fee or _NOT_A_FEE.search(near):
                     continue
                 if _RANGE_AFTER.match(after) or re.search(r"(?:-|–|to)\s*$", before[-4:]):
@@ -215,7 +219,11 @@ def fee_amounts(  # noqa: C901 - the fee rules in one reading order; split in th
                     period = _period(before[-80:] + " " + after[:60], context)
                     year = year_in(segment, context)
                 if status is None:
-                    continue
+                    # No status said: kept apart (choose_fees reads it as everyone's fee only on
+                    # one programme's page that says no status anywhere).
+                    if not _FEE_WORD.search(segment):
+                        continue
+                    status = "unstated"
                 amounts.append(
                     _Amount(
                         status,
@@ -335,7 +343,16 @@ def _year_key(year: str | None) -> int:
     return int(year[:4]) if year else 0
 
 
-def choose_fees(amounts: list[_Amount]) -> list[Fact]:
+def choose_fees(amounts: list[_Amount], *, one_programme: bool = False) -> list[Fact]:
+    """At most one home and one international fee. ``one_programme``: the page is the
+    programme's own course page, where one amount said to be the tuition fee, with no fee status
+    anywhere on the page, is everyone's fee ("Tuition fees for the 2024/25 programme are
+    £55,080"); elsewhere such an amount is often a general rate and is not proposed."""
+    with_status = [a for a in amounts if a.status != "unstated"]
+    unstated = [a for a in amounts if a.status == "unstated"]
+    if not with_status and one_programme and len({a.value for a in unstated}) == 1:
+        with_status = [dataclasses.replace(a, status="both") for a in unstated]
+    amounts = with_status
     has_part_time = any(a.mode == "part-time" for a in amounts)
     usable = [a for a in amounts if a.mode == "full-time" or (a.mode is None and not has_part_time)]
     facts = []
