@@ -263,7 +263,7 @@ def _take(key: tuple[str, ...], vocabulary: Vocabulary, result: Understood, take
             result.read_as.append(f"Nation: {area}")
         else:  # nothing in the nation either: every programme, and the nearest cities
             area = ""
-            result.read_as.append(f"Place: {place.label}")
+            result.read_as.append("a place")
         where = f"{'at' if place.university else 'in'} {place.label}"
         result.notes.append(
             f"No published programme {where} yet: showing programmes in {area}."

@@ -71,6 +71,10 @@ def build_site() -> dict:
         title="Imaging Informatics", university=cardiff, topics=[imaging], fee_home=9000
     )
     make_programme(title="Secret Draft", university=cardiff, status=Status.DRAFT)
+    # An English university with its region and coordinates (from its city): the region filter
+    # and the nearest cities with programmes show.
+    manchester = make_university(name="Manchester Test", slug="manchester", city="Manchester")
+    make_programme(title="Health Data Science North", university=manchester, topics=[ml])
     gone = make_programme(
         title="Closed Course", university=cardiff, topics=[ml], status=Status.ARCHIVED
     )
@@ -124,6 +128,8 @@ def page_paths(site: dict) -> dict[str, str]:
         "search": "/search/?q=health",
         "list-chips": "/programmes/?nation=scotland&mode=part-time&mode=online&q=data",
         "list-empty": "/programmes/?nation=wales&max_fee_home=1&unrecorded=hide",
+        "list-region": "/programmes/?region=north-west",
+        "list-place-without-programmes": "/programmes/?q=Birmingham",
         "shortlist": "/shortlist/?next=/programmes/",
         "gone": site["gone"].get_absolute_url(),
         "404": "/no-such-page/",

@@ -37,6 +37,8 @@ def test_public_pages_never_scroll_sideways(live_server, page):
         "guides": "/guides/",
         "list-chips": "/programmes/?nation=scotland&mode=part-time&mode=online&q=health",
         "list-empty": "/programmes/?nation=wales&max_fee_home=1&unrecorded=hide",
+        "list-region": "/programmes/?region=north-west",
+        "list-place-without-programmes": "/programmes/?q=Birmingham+part+time",
     }
     for name, path in paths.items():
         page.goto(live_server.url + path)

@@ -179,6 +179,8 @@ def test_a_place_is_never_a_dead_end(client, catalogue, typed, filters, note, ne
         assert "nation=" not in final and "region=" not in final
     assert cards(response)
     text = html.unescape(re.sub(r"<[^>]+>", "", response.content.decode()))
+    if not filters:
+        assert f"We read “{typed}” as a place." in text
     if note:
         assert note in text
     if nearest:
