@@ -10,6 +10,8 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 
 from programmes import places
 from programmes.models import Nation, Region, Status
@@ -248,3 +250,29 @@ def test_a_place_named_by_an_everyday_word_needs_its_capital(
     final = client.get("/programmes/", {"q": typed}, follow=True).request["QUERY_STRING"]
     assert ("read_from" in final) == read_as_place
     assert ("region=south-east" in final) == read_as_place
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_gives_existing_universities_their_citys_place():
+    before = [("programmes", "0015_programme_leads")]
+    after = [("programmes", "0016_university_region_and_coordinates")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps.get_model("programmes", "University")
+    for name, city, nation in [
+        ("Old Manchester", "Manchester", "england"),
+        ("Old Edinburgh", "Edinburgh", "scotland"),
+        ("Old Testford", "Testford", "england"),
+    ]:
+        old.objects.create(name=name, slug=name.lower().replace(" ", "-"), city=city, nation=nation)
+    executor = MigrationExecutor(connection)
+    executor.migrate(after)
+    new = executor.loader.project_state(after).apps.get_model("programmes", "University")
+    places_now = {u.name: (u.region, u.latitude) for u in new.objects.all()}
+    assert places_now == {
+        "Old Manchester": ("north-west", Decimal("53.48")),
+        "Old Edinburgh": ("", Decimal("55.95")),
+        "Old Testford": ("", None),
+    }
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())  # back to the latest for the next test
