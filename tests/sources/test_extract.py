@@ -262,8 +262,7 @@ def test_ways_universities_write_facts(page, expected):
     ids=["mode-above-value", "length-of-the-course", "academic-years", "living-costs"],
 )
 def test_durations_as_course_pages_write_them(page, expected):
-    found = {f.field: f.value for f in extract(page) if f.field.startswith("duration")}
-    assert found == expected
+    assert _durations(page, one_programme=True) == expected
 
 
 FACULTY_FEE_TABLE = (
@@ -414,3 +413,54 @@ def test_extract_facts_reads_a_course_page_when_asked(tmp_path):
         ("fee_home_gbp", 55080),
         ("fee_international_gbp", 55080),
     ]
+
+
+def _durations(page: str, *, one_programme: bool = False) -> dict:
+    found = extract(page, one_programme=one_programme)
+    return {f.field: f.value for f in found if f.field.startswith("duration")}
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        # Real lines of general pages (Sussex, Kent, Sunderland): master's courses in general.
+        "<p>A Masters is usually one year if you study full time, or two years if you study "
+        "part time.</p>",
+        "<p>A typical Master's programme at Kent takes one year full-time or two years part-time "
+        "to complete.</p>",
+        "<p>A full-time taught postgraduate course usually takes one year to complete.</p>",
+        # Rows of fee schedules (Teesside, Worcester, NTU): a length beside a price.
+        "<ul><li>MBA one-year, full-time £14,300</li>"
+        "<li>PhD Research Degree one year full-time - £17,400</li></ul>",
+        "<p>Executive MBA (EMBA)Two years (part-time)£8,250 for Year One*</p>",
+    ],
+)
+def test_lengths_said_of_courses_in_general_are_not_a_programmes_length(page):
+    assert _durations(page) == {}
+
+
+def test_on_a_programmes_own_page_a_typical_part_time_length_is_its_length():
+    # Loughborough's MSc Data Science: "Typically 2 years" under the part-time heading.
+    page = "<h3>Full-time</h3><p>1 year</p><h3>Part-time</h3><p>Typically 2 years</p>"
+    assert _durations(page, one_programme=True) == {
+        "duration_full_time_months": 12,
+        "duration_part_time_months": 24,
+    }
+    assert "duration_part_time_months" not in _durations(page)
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        # Brunel, Sussex, BSMS: what a fee covers, and how it is charged, is not the length.
+        "<ul><li>Full-time – fee applies for one year.</li></ul>",
+        "<p>If you study part time over two years, you’ll be charged 50% of the equivalent "
+        "2018/19 full-time fee in each year of study.</p>",
+        "<p>Where courses are taken part-time over more than one academic year, fees are "
+        "usually charged pro-rata.</p>",
+        # Newcastle's MPhil: a minimum is not the length.
+        "<p>MPhil: minimum 12 months full time; minimum 24 months part time</p>",
+    ],
+)
+def test_what_a_fee_covers_and_minimum_periods_are_not_the_length(page):
+    assert _durations(page, one_programme=True) == {}

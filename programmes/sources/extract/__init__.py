@@ -156,7 +156,7 @@ def _extract(
         facts += find_ielts(in_band, line_contexts(in_band))
     else:
         facts += find_ielts(lines, contexts)
-    facts += find_durations(lines, contexts)
+    facts += find_durations(lines, contexts, one_programme=one_programme or bool(programme_title))
     facts += find_modes(lines, contexts)
     facts += find_start_months(lines, contexts)
     facts += find_next_intake(lines, contexts)

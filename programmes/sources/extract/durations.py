@@ -61,9 +61,17 @@ _NOT_A_COURSE_LENGTH = re.compile(
     r"stay|residen|scholarship|contract|salary|part of the|loan|entitlement|fees? (?:paid|rate)|"
     r"annual fees?|charged|revision|increase|no less than|doctora|\bfees? for\b|"
     r"students on\b|\bliving\b|\blive\b|sandwich|undergraduate|\bnormally take|"
+    r"\bminimum\b|more than|less than|"
     r"\bour (?:full-time |part-time )?(?:taught )?(?:postgraduate )?(?:programmes|courses)\b",
     re.I,
 )
+# A length said of master's courses in general ("A Masters is usually one year if you study
+# full time"): on a page that may speak of many courses, not this programme's length (on its
+# own course page "Part-time: typically 2 years" is its length).
+_GENERAL = re.compile(r"\b(?:usually|generally|typical(?:ly)?|normally|varies|tend to)\b", re.I)
+# What a fee covers ("Full-time: fee applies for one year", "If you study part time over two
+# years, you'll be charged 50%"): not the course's length.
+_FEE_TERMS = re.compile(r"\bfees?\b|\bcharged\b|pro-?rata", re.I)
 _DURATION_LABEL = re.compile(
     r"duration|course length|length of (?:the )?(?:course|programme|study)|programme length|"
     r"how long|study options|mode of study|study mode|attendance|^length\b|"
@@ -97,7 +105,12 @@ def _clauses(text: str) -> list[str]:
     ]
 
 
-def find_durations(lines: list[Line], contexts: list[str]) -> list[Fact]:  # noqa: C901
+def find_durations(  # noqa: C901
+    lines: list[Line], contexts: list[str], *, one_programme: bool = True
+) -> list[Fact]:
+    """Full-time and part-time lengths. ``one_programme`` False: the page may speak of many
+    courses, so a length on a line with a price (a fee schedule's row: "MBA one-year,
+    full-time £14,300") is not taken."""
     found: dict[str | None, dict[int, str]] = {"full-time": {}, "part-time": {}, None: {}}
     for index, line in each_line(lines):
         text = line.text
@@ -105,8 +118,12 @@ def find_durations(lines: list[Line], contexts: list[str]) -> list[Fact]:  # noq
         labelled = _DURATION_LABEL.search(f"{text[:40]} {context}")
         above = lines[index - 1].text if index else ""
         mode_above = _MODE_ONLY.match(above) if len(text) <= 40 else None
+        if not one_programme and "£" in text:
+            continue
         for _, sentence in sentences(text):
-            if not _DURATION.search(sentence):
+            if not _DURATION.search(sentence) or _FEE_TERMS.search(sentence):
+                continue
+            if not one_programme and _GENERAL.search(sentence):
                 continue
             sentence_mode_words = FULL_TIME.search(sentence) or PART_TIME.search(sentence)
             of_course = _LENGTH_OF_COURSE.search(sentence)
