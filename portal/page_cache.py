@@ -17,10 +17,12 @@ were rendered under. Junk parameters therefore never create entries, and a page 
 has errors (``Validated(None, ...)``: it shows the bad value back) is rendered fresh and not
 stored.
 
-After a write (``bump_version``) one visitor renders each page (a lock per page and version:
-no stampede); the others get the previous page for at most ``PUBLIC_PAGE_MAX_AGE`` seconds
-after the write (the bound a CDN keeps a page anyway), or wait briefly for the new one.
-Signed-in users (staff) always get a fresh, private page.
+After a write (``bump_version``) a kept page rendered less than ``PUBLIC_PAGE_REFRESH_SECONDS``
+ago is still served as it is (so a stream of edits costs each page one render per that many
+seconds, not one per edit); past that, one visitor renders it (a lock per page and version: no
+stampede) and the others get the previous page for at most ``PUBLIC_PAGE_MAX_AGE`` seconds after
+the write (the bound a CDN keeps a page anyway), or wait briefly for the new one. Signed-in
+users (staff) always get a fresh, private page.
 
 The same ``key()`` names the few shared pieces every page of a kind needs before it can even
 validate its input (the list's filter options, search synonyms): ``cached()``.
@@ -250,9 +252,25 @@ def _asked_for(request: HttpRequest, etag: str, *, exists: bool = False) -> bool
     return etag in asked or (exists and "*" in asked)
 
 
+def _current(entry_key: str, entry: tuple, version: int | None) -> bool:
+    """Whether a kept page may be served as it is: rendered under the current version, or
+    begun within its refresh window (it then misses at most that many seconds' edits).
+
+    Each page's window is between half and all of PUBLIC_PAGE_REFRESH_SECONDS, by its key: pages
+    rendered together (after a restart, or an edit) are not all rendered again together."""
+    if entry[0] == version:
+        return True
+    started = entry[4] if len(entry) > 4 else None
+    if started is None:
+        return False
+    share = int(hashlib.sha256(entry_key.encode()).hexdigest()[:4], 16) / 0xFFFF
+    window = settings.PUBLIC_PAGE_REFRESH_SECONDS * (0.5 + share / 2)
+    return time.time() - started < window
+
+
 def _served(request: HttpRequest, entry_key: str, entry: tuple) -> HttpResponse:
     """The kept page ``entry`` (or a 304 when the visitor has it already)."""
-    version, status, content, headers = entry
+    version, status, content, headers = entry[:4]
     etag = _etag(entry_key, version)
     if _asked_for(request, etag, exists=True):
         return _public_headers(HttpResponseNotModified(), etag)
@@ -277,7 +295,7 @@ def _from_cache(request: HttpRequest, entry_key: str, *, vouch: bool) -> HttpRes
     if vouch and _asked_for(request, _etag(entry_key, version)):
         return _public_headers(HttpResponseNotModified(), _etag(entry_key, version))
     entry = _entry(request, entry_key)
-    if entry is None or entry[0] != version:
+    if entry is None or not _current(entry_key, entry, version):
         return None
     return _served(request, entry_key, entry)
 
@@ -338,7 +356,7 @@ def serve(request: HttpRequest, state: Sequence | None, render: Callable[[], Htt
     if _asked_for(request, _etag(entry_key, version)):
         return _public_headers(HttpResponseNotModified(), _etag(entry_key, version))
     entry = _entry(request, entry_key)
-    if entry is not None and entry[0] == version:
+    if entry is not None and _current(entry_key, entry, version):
         return _served(request, entry_key, entry)
     # No page of this version yet: one visitor renders it; the others get the previous page
     # (within the staleness bound) or wait briefly for the new one.
@@ -352,11 +370,23 @@ def serve(request: HttpRequest, state: Sequence | None, render: Callable[[], Htt
             entry = _entry(request, entry_key)
             if entry is not None and entry[0] == version:
                 return _served(request, entry_key, entry)
-        return _store(request, entry_key, render())  # the renderer is slow: do not wait on
+        return _store(request, entry_key, _timed(render))  # the renderer is slow: do not wait on
     try:
-        return _store(request, entry_key, render())
+        return _store(request, entry_key, _timed(render))
     finally:
         _unlock(lock_key)
+
+
+_STARTED = "_public_page_render_started"
+
+
+def _timed(render: Callable[[], HttpResponse]) -> HttpResponse:
+    """``render()``, its response marked with when the render began (what it can miss of the
+    catalogue is what was written after that)."""
+    started = time.time()
+    response = render()
+    setattr(response, _STARTED, started)
+    return response
 
 
 def _store(request: HttpRequest, entry_key: str | None, response: HttpResponse) -> HttpResponse:
@@ -369,7 +399,9 @@ def _store(request: HttpRequest, entry_key: str | None, response: HttpResponse) 
         return _public_headers(response, None)
     version = content_version(request)
     headers = [(name, response[name]) for name in _KEPT_HEADERS if name in response]
-    _set(request, entry_key, (version, response.status_code, response.content, headers))
+    started = getattr(response, _STARTED, None)
+    entry = (version, response.status_code, response.content, headers, started)
+    _set(request, entry_key, entry)
     down = getattr(request, _DOWN, False)
     etag = None if down else _etag(entry_key, version)
     if etag is not None and response.status_code == 200 and _asked_for(request, etag, exists=True):

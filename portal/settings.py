@@ -172,6 +172,11 @@ CATALOGUE_CACHE_SECONDS = env_int("CATALOGUE_CACHE_SECONDS", 3600)
 # How long a browser or CDN may reuse a public page without asking again (then it revalidates
 # with its ETag). Short, so an edit reaches every visitor within this many seconds.
 PUBLIC_PAGE_MAX_AGE = env_int("PUBLIC_PAGE_MAX_AGE", 60)
+# After an edit, a kept page rendered less than this many seconds ago is still served as it is
+# (it misses at most the edits of those seconds; never more than PUBLIC_PAGE_MAX_AGE, the bound
+# a browser or CDN keeps it anyway). Under a stream of edits each page is then rendered at most
+# once per this many seconds, instead of once per edit. Signed-in staff always see a fresh page.
+PUBLIC_PAGE_REFRESH_SECONDS = min(env_int("PUBLIC_PAGE_REFRESH_SECONDS", 10), PUBLIC_PAGE_MAX_AGE)
 
 # Where the admin lives (no leading slash, trailing slash). Moving it cuts the noise of
 # scripted logins; the real defence is the lockout below and strong passwords.

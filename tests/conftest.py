@@ -63,6 +63,10 @@ def pytest_sessionstart(session):
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Public pages show an edit at once unless a test asks for the refresh window
+    # (tests/cache/test_previous_page_while_rendering.py): in production a kept page may miss
+    # the edits of its last PUBLIC_PAGE_REFRESH_SECONDS.
+    settings.PUBLIC_PAGE_REFRESH_SECONDS = 0
     # Templates resolve {% static %} without a collectstatic manifest.
     settings.STORAGES = {
         **settings.STORAGES,

@@ -61,6 +61,8 @@ def env(tmp_path):
         DJANGO_SETTINGS_MODULE="portal.settings",
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
         DJANGO_CACHE_DIR=str(tmp_path / "cache"),
+        # The write must show at once, not after the refresh window (tested on its own).
+        PUBLIC_PAGE_REFRESH_SECONDS="0",
     )
     manage = [sys.executable, "manage.py"]
     for command in (["migrate", "--noinput", "-v", "0"], ["shell", "-c", SETUP]):

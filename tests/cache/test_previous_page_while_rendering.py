@@ -1,4 +1,5 @@
-"""After an edit, one visitor renders each page; the others get the previous page for at most
+"""After an edit, a page rendered less than PUBLIC_PAGE_REFRESH_SECONDS ago is served as it is;
+past that, one visitor renders each page and the others get the previous page for at most
 PUBLIC_PAGE_MAX_AGE seconds, or wait briefly for the new one. Staff always see the edit."""
 
 from __future__ import annotations
@@ -104,3 +105,67 @@ def test_two_visitors_asking_for_the_same_new_page_cause_one_render(monkeypatch)
     assert len(renders) == 1
     assert answers["first"] == answers["second"]
     assert "Clinical AI" in answers["second"]
+
+
+def test_a_page_rendered_within_the_refresh_window_is_served_as_it_is_after_an_edit(
+    client, settings
+):
+    settings.PUBLIC_PAGE_REFRESH_SECONDS = 10
+    programme = make_programme(title="Clinical AI")
+    url = programme.get_absolute_url()
+    client.get(url)
+    renamed(programme, "Clinical Machine Learning")
+    page = client.get(url).content.decode()
+    assert "Clinical AI" in page and "Clinical Machine Learning" not in page
+
+
+def test_past_the_refresh_window_the_next_visitor_gets_the_edit(client, settings, monkeypatch):
+    settings.PUBLIC_PAGE_REFRESH_SECONDS = 10
+    programme = make_programme(title="Clinical AI")
+    url = programme.get_absolute_url()
+    client.get(url)
+    renamed(programme, "Clinical Machine Learning")
+    later = time.time() + 11
+    monkeypatch.setattr(page_cache.time, "time", lambda: later)
+    assert "Clinical Machine Learning" in client.get(url).content.decode()
+
+
+def test_the_refresh_window_never_hides_an_edit_from_staff(client, settings):
+    settings.PUBLIC_PAGE_REFRESH_SECONDS = 10
+    programme = make_programme(title="Clinical AI")
+    url = programme.get_absolute_url()
+    Client().get(url)
+    renamed(programme, "Clinical Machine Learning")
+    client.force_login(User.objects.create_user("edith", password="pw", is_staff=True))
+    assert "Clinical Machine Learning" in client.get(url).content.decode()
+
+
+def test_the_refresh_window_is_never_longer_than_the_public_max_age(monkeypatch):
+    import importlib
+
+    from portal import settings as portal_settings
+
+    monkeypatch.setenv("PUBLIC_PAGE_REFRESH_SECONDS", "600")
+    monkeypatch.setenv("PUBLIC_PAGE_MAX_AGE", "60")
+    try:
+        reloaded = importlib.reload(portal_settings)
+        assert reloaded.PUBLIC_PAGE_REFRESH_SECONDS == 60
+    finally:
+        monkeypatch.undo()
+        importlib.reload(portal_settings)
+
+
+def test_pages_rendered_together_are_not_all_rendered_again_together(client, settings, monkeypatch):
+    settings.PUBLIC_PAGE_REFRESH_SECONDS = 10
+    programmes = [make_programme(title=f"Clinical AI {n}") for n in range(30)]
+    for programme in programmes:
+        client.get(programme.get_absolute_url())
+    for programme in programmes:
+        renamed(programme, f"{programme.title} (renamed)")
+    later = time.time() + 7.5  # past some pages' windows (5 to 10 s), within others'
+    monkeypatch.setattr(page_cache.time, "time", lambda: later)
+    renamed_shown = [
+        "(renamed)" in client.get(programme.get_absolute_url()).content.decode()
+        for programme in programmes
+    ]
+    assert any(renamed_shown) and not all(renamed_shown)
