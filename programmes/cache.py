@@ -17,6 +17,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from portal.page_cache import bump_version
 
+from . import counts
 from .models import (
     FundingScheme,
     Guide,
@@ -40,9 +41,15 @@ def invalidate(**kwargs) -> None:
         return
     if _deferred.get():
         return  # invalidation_deferred() bumps once at its end
+    if kwargs.get("sender") in _COUNTED:
+        counts.changed()
     bump_version()
     transaction.on_commit(bump_version)
 
+
+# Writes that can change the list's counts (programmes/counts.py); None: an explicit call
+# (the admin's bulk actions), which may have changed anything.
+_COUNTED = {None, Programme, Programme.topics.through, University, Topic}
 
 _deferred: ContextVar[bool] = ContextVar("catalogue_invalidation_deferred", default=False)
 
@@ -57,6 +64,7 @@ def invalidation_deferred() -> Iterator[None]:
     finally:
         _deferred.reset(token)
     # Not reached when the block raised (its writes are rolled back).
+    counts.changed()
     bump_version()
     transaction.on_commit(bump_version)
 

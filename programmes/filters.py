@@ -96,6 +96,11 @@ FACT_FILTERS: dict[str, FactFilter] = {
 }
 HIDE_UNRECORDED = "hide"
 MATCH_ANY, MATCH_ALL = "any", "all"
+# Filters on where a programme is: the stored counts (programmes/counts.py) answer these.
+PLACE_FILTERS = ("nation", "region", "university", "city")
+# Parameters that change no count once no other filter is set: how to sort or read the rest,
+# and what a student said of themselves (read only by ``eligible``).
+COUNT_NEUTRAL = {"sort", "match", "read_from", "as_typed", "my_ielts", "my_degree", "unrecorded"}
 
 
 class SearchTermsFilter(django_filters.CharFilter):
@@ -326,6 +331,8 @@ class ProgrammeFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def __init__(self, data=None, queryset=None, *, options=None, **kwargs):
+        # The whole published catalogue (the list page), which the stored counts describe.
+        self.whole_catalogue = queryset is None
         if queryset is None:
             queryset = Programme.objects.published()
         if data is not None and data.get("q", "").strip() and not data.get("sort"):
@@ -432,6 +439,22 @@ class ProgrammeFilter(django_filters.FilterSet):
         self.errors  # noqa: B018 - runs validation so cleaned_data exists
         cleaned = self.form.cleaned_data
         return [name for name in FACT_FILTERS if cleaned.get(name) not in (None, "", [])]
+
+    def counts_stored(self) -> bool:
+        """Whether the stored counts (programmes/counts.py) answer this list's count and
+        facets: the whole published catalogue with no filter but places and one topic."""
+        if not self.whole_catalogue:
+            return False
+        if not self.is_bound:
+            return True
+        self.errors  # noqa: B018 - runs validation so cleaned_data exists
+        for name, value in self.form.cleaned_data.items():
+            if value in (None, "", []) or name in COUNT_NEUTRAL or name in PLACE_FILTERS:
+                continue
+            if name == "topic" and len(value) == 1:
+                continue
+            return False
+        return True
 
     def unrecorded_condition(self) -> Q | None:
         """Rows kept in sight although a filtered fact is not recorded, or None when no

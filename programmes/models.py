@@ -823,6 +823,28 @@ RECORDED: dict[str, Q] = {
 }
 
 
+class CatalogueCounts(models.Model):
+    """How many published programmes each university has, in all and per topic, and how many of
+    them do not record each fact a filter asks about: the list's count and facets for place and
+    topic filters read this one row instead of scanning the catalogue (``programmes/counts.py``
+    keeps it in step; one row, ``pk=1``).
+
+    Every write the list shows marks it ``dirty`` in the writer's own transaction, and it is
+    rebuilt once that commits. A dirty or missing row is never read: the list then counts from
+    the programmes themselves, as it always can.
+    """
+
+    data = models.JSONField(default=dict)
+    dirty = models.BooleanField(default=True)
+    built_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "catalogue counts"
+
+    def __str__(self) -> str:
+        return f"Catalogue counts ({'dirty' if self.dirty else 'built'})"
+
+
 # ----- reference figures and funding (what studying costs and how to pay) ----------------
 
 

@@ -16,7 +16,7 @@ from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from . import search
+from . import counts, search
 from .filters import FACT_FILTERS, ProgrammeFilter
 from .models import RECORDED, FundingScheme, Guide, Programme, Status, Topic, University
 from .provenance import only_own, university_domains
@@ -91,8 +91,36 @@ def programme_listing(
 
     A fixed number of queries: the count, the facet counts, and the page (two with a search,
     see ``programme_page``), whatever the page size or number. ``page=None`` reads no cards.
+    With no filter but places and one topic, the count and facets come from the stored counts
+    (one query, whatever the catalogue's size; programmes/counts.py) when they are built.
     """
     per_page = per_page or settings.PROGRAMMES_PER_PAGE
+    stored = counts.read() if filterset.counts_stored() else None
+    if stored is not None:
+        count, unrecorded, facets = counted_from_stored(stored, filterset=filterset)
+    else:
+        count, unrecorded, facets = counted(filterset=filterset)
+    shown = None
+    if page is not None:
+        number = min(max(page, 1), max(1, math.ceil(count / per_page)))
+        start = (number - 1) * per_page
+        items = programme_page(
+            queryset=filterset.ordered_queryset(), start=start, stop=start + per_page
+        )
+        shown = Paginator(_KnownPage(count, items), per_page).page(number)
+    return ProgrammeListing(
+        count,
+        facets,
+        shown,
+        filterset.url_params(),
+        unrecorded,
+        tuple(filterset.unrecorded_nouns()) if unrecorded else (),
+    )
+
+
+def counted(*, filterset: ProgrammeFilter) -> tuple[int, int, dict[str, dict[str, int]]]:
+    """The list's count, how many of those are kept in sight without recording a filtered fact,
+    and the facet counts, from the programmes themselves (any filters)."""
     # Unordered: a count needs no sort (nor the search rank's join). With the count, how many
     # programmes do not record each fact a filter asks about (over the list without its fact
     # filters: the same rows when none is set, so one query then).
@@ -110,26 +138,77 @@ def programme_listing(
         kept = {}
         if unrecorded_condition is not None:
             kept["unrecorded"] = Count("pk", filter=unrecorded_condition)
-        counted = filterset.qs.order_by().aggregate(n=Count("pk"), **kept)
-        count, unrecorded = counted["n"], counted.get("unrecorded", 0)
-    counts = facet_counts(filterset=filterset)
-    counts["not_recorded"] = {name: figures[name] for name in FACT_FILTERS} | {"all": figures["n"]}
-    shown = None
-    if page is not None:
-        number = min(max(page, 1), max(1, math.ceil(count / per_page)))
-        start = (number - 1) * per_page
-        items = programme_page(
-            queryset=filterset.ordered_queryset(), start=start, stop=start + per_page
-        )
-        shown = Paginator(_KnownPage(count, items), per_page).page(number)
-    return ProgrammeListing(
-        count,
-        counts,
-        shown,
-        filterset.url_params(),
-        unrecorded,
-        tuple(filterset.unrecorded_nouns()) if unrecorded else (),
-    )
+        matching = filterset.qs.order_by().aggregate(n=Count("pk"), **kept)
+        count, unrecorded = matching["n"], matching.get("unrecorded", 0)
+    if count == 0 and filterset.search_text and filterset.active_filter_count() == 1:
+        # A search alone that matches nothing: every facet counts within it, so every count
+        # is 0 (no query needed; the page then offers partial matches and suggestions).
+        facets: dict[str, dict[str, int]] = {f: {} for f in ("nation", "region", "university")}
+        facets["topic"] = {}
+    else:
+        facets = facet_counts(filterset=filterset)
+    facets["not_recorded"] = {name: figures[name] for name in FACT_FILTERS} | {"all": figures["n"]}
+    return count, unrecorded, facets
+
+
+def counted_from_stored(
+    stored: dict, *, filterset: ProgrammeFilter
+) -> tuple[int, int, dict[str, dict[str, int]]]:
+    """What ``counted`` gives, from the stored counts (programmes/counts.py), for a list the
+    filterset says they answer (``counts_stored``: places and at most one topic). No query: the
+    filter's university and topic options say where each university is and which id each
+    topic slug is. Each facet counts over every other filter, as ``facet_counts`` does."""
+    options = filterset.university_options
+    chosen = {name: set(filterset.selected(name)) for name in ("nation", "region", "university")}
+    city = filterset.form.cleaned_data.get("city") if filterset.is_bound else ""
+    keys = {"nation": "nation", "region": "region", "university": "slug"}
+
+    def universities(without: str = "") -> list[dict]:
+        return [
+            u
+            for u in options
+            if all(not chosen[f] or u.get(keys[f]) in chosen[f] for f in chosen if f != without)
+            and (not city or without == "city" or u["city"] == city)
+        ]
+
+    topic_ids = {str(t["pk"]): t["slug"] for t in filterset.topic_options}
+    selected = [pk for pk, slug in topic_ids.items() if slug in filterset.selected("topic")]
+    topic = selected[0] if selected else None
+    per_university: dict[str, list[int]] = stored["universities"]
+    per_topic: dict[str, dict[str, list[int]]] = stored["topics"]
+
+    def row(university: dict) -> list[int] | None:
+        pk = str(university["pk"])
+        return per_university.get(pk) if topic is None else per_topic.get(pk, {}).get(topic)
+
+    def by(key: str, without: str) -> dict[str, int]:
+        totals: dict[str, int] = {}
+        for university in universities(without):
+            found = row(university)
+            if found and found[0] and university.get(key):
+                totals[university[key]] = totals.get(university[key], 0) + found[0]
+        return totals
+
+    matched = [found for u in universities() if (found := row(u))]
+    total = sum(found[0] for found in matched)
+    facts = stored["facts"]
+    not_recorded = {
+        name: sum(found[1 + facts.index(fact.fact)] for found in matched)
+        for name, fact in FACT_FILTERS.items()
+    }
+    topic_totals: dict[str, int] = {}
+    for university in universities():
+        for pk, found in per_topic.get(str(university["pk"]), {}).items():
+            if found[0] and pk in topic_ids:
+                topic_totals[topic_ids[pk]] = topic_totals.get(topic_ids[pk], 0) + found[0]
+    facets = {
+        "nation": by("nation", "nation"),
+        "region": by("region", "region"),
+        "university": by("slug", "university"),
+        "topic": topic_totals,
+        "not_recorded": not_recorded | {"all": total},
+    }
+    return total, 0, facets
 
 
 def site_search(*, text: str, limit: int = 10, request=None) -> dict:

@@ -22,7 +22,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import Q
 
-from programmes import search, seed
+from programmes import counts, search, seed
 from programmes.models import (
     Award,
     DegreeClass,
@@ -137,6 +137,7 @@ class Command(BaseCommand):
             # bulk_create and the raw deletes above send no signals: index everything afresh.
             indexed = search.rebuild_index()
             self._progress("programmes indexed for search", indexed, indexed, started)
+            counts.rebuild()  # the list's stored counts, likewise
             guide = self._create_guide(programmes, topics)
         elapsed = time.monotonic() - started
         published = sum(1 for p in programmes if p.status == Status.PUBLISHED)
