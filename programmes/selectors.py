@@ -343,11 +343,19 @@ def source_figures() -> SourceFigures:
         "source_urls", "university__website", "university__other_domains"
     )
     total = own = 0
+    # Memos for the request: a university's domains, and the answer for a list of sources at a
+    # university (programmes of one university often cite the same pages).
     domains_of: dict[tuple[str, str], set[str]] = {}
+    own_of: dict[tuple[str, str, str], bool] = {}
     for urls, website, other in rows.iterator(chunk_size=2000):
         total += 1
-        domains = domains_of.setdefault((website, other), university_domains(website, other))
-        own += only_own((u.strip() for u in urls.splitlines() if u.strip()), domains)
+        key = (urls, website, other)
+        if key not in own_of:
+            if (website, other) not in domains_of:
+                domains_of[website, other] = university_domains(website, other)
+            listed = (u.strip() for u in urls.splitlines() if u.strip())
+            own_of[key] = only_own(listed, domains_of[website, other])
+        own += own_of[key]
     return SourceFigures(own, total)
 
 

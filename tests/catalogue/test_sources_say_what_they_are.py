@@ -84,3 +84,13 @@ def test_about_data_counts_whose_sources_are_all_the_universitys_own(client, mix
     assert (
         "Facts for 1 of 2 published programmes come only from the universities’ own pages" in text
     )
+
+
+def test_about_data_judges_the_same_source_by_each_programmes_own_university(client):
+    page = "https://www.alpha.ac.uk/course"
+    alpha = make_university(name="Alpha Test", website="https://www.alpha.ac.uk")
+    beta = make_university(name="Beta Test", website="https://www.beta.ac.uk")
+    for university in (alpha, alpha, beta):
+        make_programme(university=university, source_urls=page)
+    text = client.get("/about/data/").text
+    assert "Facts for 2 of 3 published programmes come only from the universities" in text
