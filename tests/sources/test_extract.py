@@ -464,3 +464,189 @@ def test_on_a_programmes_own_page_a_typical_part_time_length_is_its_length():
 )
 def test_what_a_fee_covers_and_minimum_periods_are_not_the_length(page):
     assert _durations(page, one_programme=True) == {}
+
+
+# Lines of the part8 batch of real snippets (tests/fixtures/extract_real/part8.json), each
+# read wrong before it was tuned on.
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        # Birmingham's and Regent's fact boxes: a bare fee with no status is the home fee there.
+        "Start dateSeptember 2025Duration2 years full-time\nFees£9,250 (full-time)",
+        "Duration1 year\nTuition fees£12,500 *\nScholarshipsYes *",
+    ],
+)
+def test_a_bare_fee_in_a_fact_box_is_not_everyones_fee(page):
+    assert [f for f in extract(page, one_programme=True) if f.field in FEE_FIELDS] == []
+
+
+def test_a_lone_fee_stated_as_a_total_in_a_sentence_is_everyones():
+    # Keele's online MA Education.
+    page = (
+        "What are the tuition fees?\n"
+        "The tuition fees for an MA Education programme are £7,440 in total."
+    )
+    facts = {f.field: f.value for f in extract(page, one_programme=True)}
+    assert (facts["fee_home_gbp"], facts["fee_international_gbp"]) == (7440, 7440)
+
+
+def _fees(page: str) -> dict:
+    return {
+        f.field: (f.value, f.period)
+        for f in extract(page, one_programme=True)
+        if f.field in FEE_FIELDS
+    }
+
+
+def test_a_mode_and_period_said_once_cover_every_fee_in_the_sentence():
+    # York St John: "Full-time" and "per annum" said once for both amounts.
+    page = (
+        "Apply Now: Full Time\nApply Now: Part Time\nCourse fees\n2017 - 2018 Full-time Home & EU "
+        "students: £3,500, International (non EU) students: £10,000 per annum"
+    )
+    assert _fees(page) == {
+        "fee_home_gbp": (3500, "per-year"),
+        "fee_international_gbp": (10000, "per-year"),
+    }
+
+
+def test_a_list_of_modes_in_a_fact_box_is_not_the_title_of_the_fees_under_it():
+    # Middlesex: "Attendance / Full-time / Part-time / Fees / £10,500 (UK) *".
+    page = (
+        "Duration\n1 year full-time\nUsually 2 years part-time\nAttendance\nFull-time\nPart-time\n"
+        "Fees\n£10,500 (UK) *\n£16,800 (INT) *\nCourse leader"
+    )
+    assert _fees(page) == {
+        "fee_home_gbp": (10500, None),
+        "fee_international_gbp": (16800, None),
+    }
+    # Under a real "Part-time" section title the fees are part-time ones: not proposed.
+    section = "<h3>Part-time</h3><p>Fees</p><p>£5,250 (UK)</p>"
+    assert _fees(section) == {}
+
+
+def test_a_discount_on_a_later_year_does_not_hide_the_fee():
+    # Chichester: "2021/22 UK fee: £9,250 (20% discount in fourth year)".
+    page = (
+        "2021/22 UK fee: £9,250 (20% discount in fourth year)\n\n"
+        "2021/22  International fee: £14,050"
+    )
+    assert _fees(page) == {"fee_home_gbp": (9250, None), "fee_international_gbp": (14050, None)}
+    assert _fees("Alumni discount: £1,000 (10% discount for alumni)") == {}
+
+
+@pytest.mark.parametrize(
+    ("page", "expected"),
+    [
+        # LSHTM: the mode before "or" covers the length after it.
+        (
+            "Duration: one year full-time; part-time or split-study over two years.",
+            {"duration_full_time_months": 12, "duration_part_time_months": 24},
+        ),
+        # Strathclyde: a length with no mode beside a longer part-time one is the full-time one.
+        (
+            "This one-year Master’s degree (also available part-time over 24 months) is the "
+            "perfect conversion pathway for recent graduates.",
+            {"duration_full_time_months": 12, "duration_part_time_months": 24},
+        ),
+        # Stirling: the 12 months are not part-time because the sentence names part-time.
+        (
+            "• Duration: One year 12 month (or 27 month part-time)",
+            {"duration_full_time_months": 12, "duration_part_time_months": 27},
+        ),
+        # ICR: exit awards' lengths in a list are not the MSc's.
+        (
+            "Length of course and possible exit points\n"
+            "• PGCert: 60 credits, 1 academic year (part-time, Part A)\n"
+            "• PGDip: 120 credits, 2 academic years (part-time, Part A+B)\n"
+            "• MSc: 180 credits, 3 academic years (part-time, Part A+B+C)",
+            {"duration_part_time_months": 36},
+        ),
+        # Loughborough, Teesside: a typical length inside a range or a maximum is not taken.
+        (
+            "Full-time\n1 year\nPart-time\n2-6 years (typically 3 years)",
+            {"duration_full_time_months": 12},
+        ),
+        (
+            "• part-time - up to 3 years (can be completed in 2 years if preferred).",
+            {},
+        ),
+    ],
+)
+def test_lengths_as_real_pages_write_them(page, expected):
+    assert _durations(page, one_programme=True) == expected
+
+
+@pytest.mark.parametrize(
+    ("page", "overall", "lowest"),
+    [
+        # RCA: a score for one skill only is not the lowest component.
+        (
+            "or an IELTS exam score of 6.5 with 6 in writing.",
+            6.5,
+            None,
+        ),
+        # St George's.
+        (
+            "applicants should achieve a minimum overall score of IELTS 6.5, with the remaining "
+            "sub-test components at a score of no less than 6.0.",
+            6.5,
+            6.0,
+        ),
+        # London Met.
+        (
+            "• International English Language Testing System (IELTS) 6.0 overall with 5.5 minimum "
+            "in each component",
+            6.0,
+            5.5,
+        ),
+    ],
+)
+def test_ielts_as_real_pages_write_it(page, overall, lowest):
+    facts = {f.field: f.value for f in extract(page, one_programme=True)}
+    assert facts.get("ielts_overall") == overall
+    assert facts.get("ielts_min_component") == lowest
+
+
+def _deadlines(page: str) -> dict:
+    return {f.field: f.value for f in extract(page) if f.field.startswith("deadline")}
+
+
+def test_deadlines_with_no_year_take_the_one_year_of_entry_the_page_is_about():
+    # Cardiff Met and Manchester.
+    cardiff = (
+        "2016 entry: Due to the popularity of this programme you should submit your application "
+        "at the earliest opportunity, and at the very latest by 30th June. Applications received "
+        "after this date will only be considered if the programme has not reached full capacity."
+    )
+    assert _deadlines(cardiff) == {
+        "deadline_home": "2016-06-30",
+        "deadline_international": "2016-06-30",
+    }
+    manchester = (
+        "Year of entry: 2024\nHow to apply\nThe deadline for submitting your application to our "
+        "Physician Associate programme is normally 18:00 (UK time) on 31 January in the year of "
+        "entry."
+    )
+    assert _deadlines(manchester) == {
+        "deadline_home": "2024-01-31",
+        "deadline_international": "2024-01-31",
+    }
+    # Two years of entry on the page: which year is not known, so nothing.
+    assert _deadlines(manchester.replace("Year of entry: 2024", "2024 entry or 2025 entry")) == {}
+    # No year of entry at all: nothing.
+    assert _deadlines(cardiff.replace("2016 entry: ", "")) == {}
+
+
+def test_an_initial_application_deadline_is_a_first_stage_not_the_deadline():
+    # The Courtauld.
+    assert _deadlines("Initial Application Deadline 5pm GMT 15 January 2019") == {}
+    assert _deadlines("Application deadline 5pm GMT 15 January 2019") != {}
+
+
+def test_a_month_glued_to_its_label_is_read():
+    # Birmingham's fact box.
+    facts = {f.field: f.value for f in extract("Start dateSeptember 2025Duration2 years full-time")}
+    assert facts["start_months"] == ["September"]

@@ -167,6 +167,10 @@ def line_contexts(lines: list[Line]) -> list[str]:
         contexts.append(clean(f"{heading} {label}") if label != heading else heading)
         if line.heading and not line.table_head:
             heading, label = line.text[:120], ""
+        elif _BARE_MODE.match(line.text) and _mode_list(lines, index):
+            # "Attendance", "Full-time", "Part-time", "Fees": the modes are values of the label
+            # above them, not titles of what follows.
+            continue
         elif not line.table_head and _one_cell(line) and is_label(line.text):
             # (A "row" of one cell, "| Annual Fee |" in plain text, is a label too.)
             after = lines[index + 1] if index + 1 < len(lines) else None
@@ -178,6 +182,17 @@ def line_contexts(lines: list[Line]) -> list[str]:
             else:
                 label = line.text
     return contexts
+
+
+_BARE_MODE = re.compile(r"^\s*(?:full|part)[\s-]?time\s*$", re.I)
+
+
+def _mode_list(lines: list[Line], index: int) -> bool:
+    """Whether the bare mode at ``index`` is one of a list of modes (a line beside it is one)."""
+    return any(
+        0 <= near < len(lines) and bool(_BARE_MODE.match(lines[near].text))
+        for near in (index - 1, index + 1)
+    )
 
 
 def _titles(after: Line) -> bool:

@@ -35,6 +35,12 @@ _DATE = re.compile(
     re.I,
 )
 _MONTH_YEAR = re.compile(rf"\b{_MONTH}\s+(20\d\d)\b", re.I)
+# A day and month with no year ("by 30th June"), read only on a line about one year's entry.
+_DAY_MONTH = re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH}(?![\w,]*\s+20\d\d)", re.I)
+_ENTRY_YEAR = re.compile(
+    r"\b(20\d\d)\s+entry\b|\b(?:year of )?entry(?: in)?\s*:?\s*(?:september\s+)?(20\d\d)\b", re.I
+)
+_OF_ENTRY = re.compile(r"\bentry\b", re.I)
 
 _DEADLINE = re.compile(
     r"deadline|closing date|\bapply by\b|applications? (?:must|should) (?:be )?(?:received|"
@@ -52,7 +58,8 @@ _NOT_A_COURSE_DEADLINE = re.compile(
     r"fees? (?:payment|are due|is due)|open day|open evening|event|webinar|decision|"
     r"documents?|references?|conditions? of|transcripts?|results|graduat|module|assignment|"
     r"dissertation|\bstage \d|\bround \d|\bphase \d|UCAS|undergraduate|pre-?sessional|"
-    r"last updated|published|reviewed",
+    r"last updated|published|reviewed|"
+    r"\b(?:initial|first|early|priority|preferential)\s+(?:application\s+)?deadline",
     re.I,
 )
 _CLOSES = re.compile(r"\bclos(?:e|es|ing)\b", re.I)
@@ -61,7 +68,7 @@ _INTERNATIONAL = re.compile(
     r"international|overseas|non-UK|outside (?:the )?UK|(?:require|need)s? a (?:student )?visa",
     re.I,
 )
-_HOME = re.compile(r"\bhome\b|\bUK\b|domestic|\bScottish\b|\bEnglish\b students", re.I)
+_HOME = re.compile(r"\bhome\b|\bUK\b(?! time)|domestic|\bScottish\b|\bEnglish\b students", re.I)
 
 
 def _date(match: re.Match) -> datetime.date | None:
@@ -100,12 +107,39 @@ def _for_the_others(dated: list[tuple[tuple[str, ...], datetime.date, str]]):
             yield group, when, quote
 
 
-def find_deadlines(lines: list[Line], contexts: list[str]) -> list[Fact]:
+def _entry_year(lines: list[Line]) -> int | None:
+    """The one year of entry the page is about ("2016 entry", "Year of entry: 2024"), if one."""
+    years = {
+        int(m.group(1) or m.group(2)) for line in lines for m in _ENTRY_YEAR.finditer(line.text)
+    }
+    return years.pop() if len(years) == 1 else None
+
+
+def _yearless(sentence: str, year: int) -> list[tuple[int, datetime.date]]:
+    """(offset, date) of each day and month without a year in a sentence, dated in the year of
+    entry when it falls before an autumn start ("at the very latest by 30th June" for 2016
+    entry; "31 January in the year of entry")."""
+    dates = []
+    for match in _DAY_MONTH.finditer(sentence):
+        month = _MONTH_NUMBER[match.group(2).lower()]
+        if month > 8:
+            continue  # October for a September start: the year before, or a January start
+        try:
+            dates.append((match.start(), datetime.date(year, month, int(match.group(1)))))
+        except ValueError:
+            continue
+    return dates
+
+
+def find_deadlines(lines: list[Line], contexts: list[str]) -> list[Fact]:  # noqa: C901
     found: dict[str, dict[datetime.date, str]] = {"home": {}, "international": {}}
     opens: dict[datetime.date, str] = {}
+    entry_year = _entry_year(lines)
     for index, line in each_line(lines):
         text = line.text
         if not _DATE.search(text):
+            if entry_year and _OF_ENTRY.search(text) and _DAY_MONTH.search(text):
+                _yearless_deadlines(text, entry_year, lines, index, found)
             continue
         for offset, sentence in sentences(text):
             context = contexts[index][-60:]
@@ -148,6 +182,31 @@ def find_deadlines(lines: list[Line], contexts: list[str]) -> list[Fact]:
         when, quote = next(iter(opens.items()))
         facts.append(Fact("applications_open", when.isoformat(), quote))
     return facts
+
+
+def _yearless_deadlines(
+    text: str,
+    year: int,
+    lines: list[Line],
+    index: int,
+    found: dict[str, dict[datetime.date, str]],
+) -> None:
+    """Deadlines with no year on a line about one year's entry: everyone's, when a sentence
+    says deadline and names one such date."""
+    for offset, sentence in sentences(text):
+        if not _DEADLINE.search(sentence) and "latest by" not in sentence.lower():
+            continue
+        if _NOT_A_COURSE_DEADLINE.search(sentence) and not _FINAL.search(sentence):
+            continue
+        dates = _yearless(sentence, year)
+        if len({when for _, when in dates}) != 1:
+            continue
+        start, when = dates[0]
+        quote = quote_around(text, offset + start)
+        if len(text) < 80:
+            quote = with_label(lines, index, quote)
+        for group in _whose(sentence[:start]):
+            found[group].setdefault(when, quote)
 
 
 def find_next_intake(lines: list[Line], contexts: list[str]) -> list[Fact]:

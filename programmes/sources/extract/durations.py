@@ -72,6 +72,10 @@ _GENERAL = re.compile(r"\b(?:usually|generally|typical(?:ly)?|normally|varies|te
 # What a fee covers ("Full-time: fee applies for one year", "If you study part time over two
 # years, you'll be charged 50%"): not the course's length.
 _FEE_TERMS = re.compile(r"\bfees?\b|\bcharged\b|pro-?rata", re.I)
+# A list item about an exit award, not the master's: "• PGDip: 120 credits, 2 academic years".
+_EXIT_AWARD_ITEM = re.compile(
+    r"^[\s•*-]*(?:pg ?cert|pg ?dip|postgraduate (?:certificate|diploma))\b(?!\s*/)", re.I
+)
 _DURATION_LABEL = re.compile(
     r"duration|course length|length of (?:the )?(?:course|programme|study)|programme length|"
     r"how long|study options|mode of study|study mode|attendance|^length\b|"
@@ -100,7 +104,12 @@ def _clauses(text: str) -> list[str]:
     text = _SLASHED_RANGE.sub(r"\1-\2", text)
     return [
         c
-        for c in re.split(r";|\s\|\s|\s/\s|,(?!\d{3})|\bor\b|\band\b(?! a half)", text)
+        for c in re.split(
+            # (An aside with its own length starts a clause: "one-year (part-time over 24 months)".)
+            r";|\s\|\s|\s/\s|,(?!\d{3})|\bor\b|\band\b(?! a half)|"
+            r"(?=\([^)]*\d\s*(?:years?|months?))",
+            text,
+        )
         if c.strip()
     ]
 
@@ -131,14 +140,25 @@ def find_durations(  # noqa: C901
                 continue
             if re.search(r"\bapply\b|\bdeadline\b|closing date", sentence, re.I):
                 continue
+            if _EXIT_AWARD_ITEM.match(sentence):
+                continue  # "PGCert: 60 credits, 1 academic year": an exit award's length
+            lengths = []  # (months, the mode the clause says itself or None, quote)
+            carried = None  # "part-time or split-study over two years": the mode before "or"
+            excluded = False  # the clause before was a maximum or a range
             for clause in _clauses(sentence):
                 match = _DURATION.search(clause)
                 if not match:
+                    carried = study_mode(clause, "")
                     continue
-                if _NOT_A_COURSE_LENGTH.search(clause):
-                    continue
-                if match.group(2):
-                    continue  # a range: not proposed
+                aside = clause.lstrip().startswith("(")
+                if (
+                    _NOT_A_COURSE_LENGTH.search(clause)
+                    or match.group(2)
+                    or (aside and excluded)  # "2-6 years (typically 3 years)"
+                ):
+                    carried, excluded = None, True
+                    continue  # not the course's length, or a range: not proposed
+                excluded = False
                 amount = _number(match.group(1))
                 if amount is None:
                     continue
@@ -148,28 +168,40 @@ def find_durations(  # noqa: C901
                     months += 6
                 if months != int(months) or not 1 <= months <= 60:
                     continue
-                mode = study_mode(clause[: match.start()], clause[match.end() :])
+                mode = study_mode(clause[: match.start()], clause[match.end() :]) or carried
+                carried = None
                 if mode is None and mode_above:
                     mode = study_mode(mode_above.group(1), "")
                 if mode is None:
                     mode = study_mode(context[-60:], "") if labelled else None
-                if mode is None and sentence_mode_words:
-                    # "part-time only and lasts 2 years": one mode named in the sentence.
-                    named = {
-                        m
-                        for m, p in (("full-time", FULL_TIME), ("part-time", PART_TIME))
-                        if p.search(sentence)
-                    }
-                    mode = named.pop() if len(named) == 1 else None
                 quote = quote_around(text, text.find(clause))
                 if not _DURATION_LABEL.search(quote) and not (
                     FULL_TIME.search(quote) or PART_TIME.search(quote)
                 ):
                     quote = with_label(lines, index, quote)
-                found[mode].setdefault(int(months), quote)
+                lengths.append((int(months), mode, quote))
+            # "part-time only and lasts 2 years": the one mode the sentence names, unless
+            # another of its clauses says that mode with its own length ("one year (12 month)
+            # or 27 month part-time": the 12 months are not part-time).
+            named = {
+                m
+                for m, p in (("full-time", FULL_TIME), ("part-time", PART_TIME))
+                if p.search(sentence)
+            } - {mode for _, mode, _ in lengths}
+            for months, mode, quote in lengths:
+                if mode is None and len(named) == 1 and len(lengths) == 1:
+                    mode = next(iter(named))
+                found[mode].setdefault(months, quote)
     facts = []
-    if not found["full-time"] and len(found[None]) == 1 and not found["part-time"]:
-        found["full-time"] = found[None]
+    if not found["full-time"] and len(found[None]) == 1:
+        # A length with no mode is the full-time one when no part-time length is said, or
+        # beside a longer part-time one ("This one-year degree (also available part-time over
+        # 24 months)").
+        unmoded = next(iter(found[None]))
+        if not found["part-time"] or (
+            len(found["part-time"]) == 1 and unmoded < next(iter(found["part-time"]))
+        ):
+            found["full-time"] = found[None]
     for mode, field_name in (
         ("full-time", "duration_full_time_months"),
         ("part-time", "duration_part_time_months"),

@@ -133,6 +133,9 @@ class _Amount:
     order: int
     programme: str = ""  # the programme a table row names ("MSc Data Science"), if it names one
     award: str = ""  # "master", "diploma" or "certificate" when said beside the amount
+    # A sentence states it as the fee ("Tuition fees for 2024/25 are £55,080", "£7,440 in
+    # total"), not a bare value in a fact box ("Fees£9,250 (full-time)").
+    stated: bool = False
 
 
 def fee_segments(line: Line) -> list[tuple[str, str]]:
@@ -188,7 +191,10 @@ def fee_amounts(  # noqa: C901 - the fee rules in one reading order; split in th
                 previous_end = match.end()
                 # After the amount, only its own clause: "£55,080, plus an application fee of
                 # £120" says the £120 is an application fee, not the £55,080.
-                near = f"{before[-80:]} {_CLAUSE_END.split(after[:40], maxsplit=1)[0]}"
+                # A discount said of a later year in brackets ("£9,250 (20% discount in fourth
+                # year)") is about that year, not this amount.
+                own_after = _LATER_DISCOUNT.sub("", after[:60], count=1)
+                near = f"{before[-80:]} {_CLAUSE_END.split(own_after[:40], maxsplit=1)[0]}"
                 if label_not_a_fee or _NOT_A_FEE.search(near):
                     continue
                 if _RANGE_AFTER.match(after) or re.search(r"(?:-|–|to)\s*$", before[-4:]):
@@ -215,8 +221,15 @@ def fee_amounts(  # noqa: C901 - the fee rules in one reading order; split in th
                     year = year_in(segment, label, head, header_line, context)
                 else:
                     status = _status(before, after) or _status(context, "")
-                    mode = study_mode(before, after) or study_mode(context, "")
-                    period = _period(before[-80:] + " " + after[:60], context)
+                    # A mode or period the sentence says once covers each amount in it:
+                    # "Full-time Home students: £3,500, International students: £10,000 per
+                    # annum".
+                    mode = (
+                        study_mode(before, after)
+                        or study_mode(segment, "")
+                        or study_mode(context, "")
+                    )
+                    period = _period(before[-80:] + " " + after[:60], segment, context)
                     year = year_in(segment, context)
                 if status is None:
                     # No status said: kept apart (choose_fees reads it as everyone's fee only on
@@ -235,11 +248,16 @@ def fee_amounts(  # noqa: C901 - the fee rules in one reading order; split in th
                         order,
                         programme_named(label) if line.row else "",
                         award_said(before[-80:]) or award_said(head) or award_said(context),
+                        bool(_STATED_BEFORE.search(before[-80:]) or period == "full-course"),
                     )
                 )
     return amounts
 
 
+_LATER_DISCOUNT = re.compile(r"^\s*\(\s*\d{1,2}\s*% discount[^)]{0,40}\)", re.I)
+# The amount ends a sentence that says what the fee is: "... are £55,080", "costs £9,000",
+# "will be £12,000".
+_STATED_BEFORE = re.compile(r"\b(?:are|is|costs?|will be|amounts? to|totals?)\s*(?::\s*)?$", re.I)
 _RESEARCH_DEGREE = re.compile(
     r"postgraduate research|research degrees?|research students?|\bPGR\b|\bPhD\b|doctora",
     re.I,
@@ -345,12 +363,19 @@ def _year_key(year: str | None) -> int:
 
 def choose_fees(amounts: list[_Amount], *, one_programme: bool = False) -> list[Fact]:
     """At most one home and one international fee. ``one_programme``: the page is the
-    programme's own course page, where one amount said to be the tuition fee, with no fee status
-    anywhere on the page, is everyone's fee ("Tuition fees for the 2024/25 programme are
-    £55,080"); elsewhere such an amount is often a general rate and is not proposed."""
+    programme's own course page, where one amount a sentence states as the tuition fee, with no
+    fee status anywhere on the page, is everyone's fee ("Tuition fees for the 2024/25 programme
+    are £55,080", "£7,440 in total"). A bare value in a fact box ("Fees£9,250 (full-time)") is
+    not: course pages often show only the home fee there. Elsewhere such an amount is often a
+    general rate and is not proposed."""
     with_status = [a for a in amounts if a.status != "unstated"]
     unstated = [a for a in amounts if a.status == "unstated"]
-    if not with_status and one_programme and len({a.value for a in unstated}) == 1:
+    if (
+        not with_status
+        and one_programme
+        and len({a.value for a in unstated}) == 1
+        and all(a.stated for a in unstated)
+    ):
         with_status = [dataclasses.replace(a, status="both") for a in unstated]
     amounts = with_status
     has_part_time = any(a.mode == "part-time" for a in amounts)

@@ -22,7 +22,7 @@ _IELTS_OVERALL = [
     ),
     re.compile(_SCORE + r"\s*(?:overall|\(overall\)|in total|total)", re.I),
     re.compile(
-        r"IELTS\)?(?:\s*\([^()]{0,60}\))?(?: Academic)?(?: \(Academic\))?(?: test)?(?: with)?"
+        r"IELTS\)?(?:\s*\([^()]{0,60}\))?(?: Academic)?(?: \(Academic\))?(?: test| exam)?(?: with)?"
         r"(?: an?)?(?: overall)?"
         r"(?: score| band| standard| level)?(?: of)?"
         r"(?: at least| minimum)?\s*[:\-–]?\s*"
@@ -80,6 +80,18 @@ _COMPONENT = [
         r"\s*(?:a minimum of|at least|minimum|min\.?|no less than)?\s*(?:score\s+of\s+)?" + _SCORE,
         re.I,
     ),
+    # "5.5 minimum in each component"
+    re.compile(_SCORE + r"\s+(?:minimum|min\.?)\s+(?:in|on|for)\s+(?:each|all|every|any)\b", re.I),
+    # "with the remaining sub-test components at a score of no less than 6.0"
+    re.compile(
+        r"(?:remaining|other|all|each|every)\s+(?:[\w-]+\s+)?" + _PART + r"\s+(?:at\s+)?"
+        r"(?:a\s+score\s+of\s+)?(?:no\s+(?:less|lower)\s+than|at\s+least|a\s+minimum\s+of)\s+"
+        + _SCORE,
+        re.I,
+    ),
+]
+# Scores for named skills only ("6.0 in writing").
+_SKILL_COMPONENT = [
     re.compile(r"(?:minimum|min\.?)\s+(?:of\s+)?" + _SCORE + r"\s+(?:in|on|for)\s+" + _SKILL, re.I),
     re.compile(_SCORE + r"\s+in\s+(?:the\s+)?" + _SKILL, re.I),
     re.compile(
@@ -169,8 +181,8 @@ def _component_scores(*texts: str) -> set[Decimal]:
     for text in texts:
         if _NOT_A_REQUIREMENT.search(text):
             continue
-        general = {Decimal(m.group(1)) for p in _COMPONENT[:6] for m in p.finditer(text)}
-        skills = {Decimal(m.group(1)) for p in _COMPONENT[6:] for m in p.finditer(text)}
+        general = {Decimal(m.group(1)) for p in _COMPONENT for m in p.finditer(text)}
+        skills = {Decimal(m.group(1)) for p in _SKILL_COMPONENT for m in p.finditer(text)}
         named = {word.lower() for word in re.findall(_SKILL, text, re.I)}
         if general or len(named) == 4 or re.search(r"\bother\b", text, re.I):
             scores |= general | skills

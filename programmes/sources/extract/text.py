@@ -71,8 +71,15 @@ class Line:
     table_head: bool = False  # a table's header row (kept apart from the heading above)
 
 
+# A month glued to the label before it in a fact box ("Start dateSeptember 2025").
+_GLUED_MONTH = re.compile(
+    r"(?<=[a-z])(?=(?:January|February|March|April|June|July|August|September|October|"
+    r"November|December)\b)"
+)
+
+
 def clean(text: str) -> str:
-    return _SPACE.sub(" ", text.replace("\xa0", " ")).strip()
+    return _GLUED_MONTH.sub(" ", _SPACE.sub(" ", text.replace("\xa0", " "))).strip()
 
 
 def _cells(row) -> list:
