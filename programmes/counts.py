@@ -91,8 +91,15 @@ def rebuild_unless_built() -> None:
 
 def changed() -> None:
     """A write the list shows: the row is not read from now on (in this transaction, and for
-    everyone once it commits) until it is rebuilt, right after the commit."""
-    CatalogueCounts.objects.filter(pk=ROW, dirty=False).update(dirty=True)
+    everyone once it commits) until it is rebuilt, right after the commit.
+
+    The row is updated even when it is dirty already: the update holds the row's lock until
+    this transaction ends, so a rebuild (which locks the row first) cannot count without this
+    write and then mark the row clean. Without it, on PostgreSQL, a rebuild for an earlier
+    commit ran while this write was uncommitted, stored counts without it, and this commit's
+    own rebuild then found the row clean and was skipped: the counts stayed wrong until the
+    next write."""
+    CatalogueCounts.objects.filter(pk=ROW).update(dirty=True)
     transaction.on_commit(rebuild_unless_built)
 
 

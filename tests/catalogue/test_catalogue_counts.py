@@ -230,3 +230,59 @@ def test_a_search_alone_matching_nothing_has_every_count_at_zero_without_countin
     # With another filter the facets count without it (and may not be zero).
     _, _, facets = selectors.counted(filterset=ProgrammeFilter(QueryDict("q=zzqxv&nation=wales")))
     assert facets["nation"] == {}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rebuild_for_an_earlier_write_never_stores_counts_without_a_later_one():
+    """On PostgreSQL a rebuild runs beside other writers. A write that starts while the row is
+    dirty (an earlier write committed, its rebuild not yet run) must still be counted: the
+    rebuild waits for it, or the row stays dirty."""
+    import threading
+    import time
+
+    from django.db import connection, connections, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has one writer at a time; run on PostgreSQL (.ci/run)")
+    university = make_university()
+    make_programme(university=university)
+    counts.rebuild()
+    # An earlier write committed; its rebuild has not run yet.
+    CatalogueCounts.objects.filter(pk=counts.ROW).update(dirty=True)
+    written, release = threading.Event(), threading.Event()
+    errors: list[BaseException] = []
+
+    def later_write():
+        try:
+            with transaction.atomic():
+                make_programme(university=university)  # marks the row dirty in this transaction
+                written.set()
+                release.wait(10)
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    def earlier_rebuild():
+        try:
+            counts.rebuild()
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    writer = threading.Thread(target=later_write)
+    writer.start()
+    assert written.wait(10)
+    rebuilder = threading.Thread(target=earlier_rebuild)
+    rebuilder.start()
+    time.sleep(0.5)  # the rebuild runs (or waits) while the later write is uncommitted
+    release.set()
+    writer.join(20)
+    rebuilder.join(20)
+    assert errors == []
+    stored = counts.read()
+    assert stored is None or stored["universities"][str(university.pk)][0] == 2
+    # And once every rebuild has run, the counts are there and right.
+    counts.rebuild_unless_built()
+    assert counts.read()["universities"][str(university.pk)][0] == 2
