@@ -650,3 +650,61 @@ def test_a_month_glued_to_its_label_is_read():
     # Birmingham's fact box.
     facts = {f.field: f.value for f in extract("Start dateSeptember 2025Duration2 years full-time")}
     assert facts["start_months"] == ["September"]
+
+
+# Lines of the part9 batch of real snippets, each read wrong before it was tuned on.
+
+
+def test_a_page_sending_readers_to_each_courses_page_gives_no_fee():
+    # Newman's postgraduate fees page.
+    page = (
+        "Tuition fees for 2015/16\nNewman’s postgraduate fees are charged per course (unless "
+        "otherwise stated) - please see individual course pages for tuition fees as they vary "
+        "for each course.\nOverseas Student Fees for 2015/16\nFull-time Taught Masters tuition "
+        "fees for 2015/16 are £11,333 for non-EU students"
+    )
+    assert [f for f in extract(page) if f.field in FEE_FIELDS] == []
+
+
+def test_undergraduate_fees_are_not_a_masters_fee():
+    # AUP's fees page.
+    page = (
+        "For new students joining us in the academic cycle 2024/25, fees for our BA (Hons) and "
+        "Extended BA (Hons) degrees for UK students are £9,250 per year."
+    )
+    assert [f for f in extract(page, one_programme=True) if f.field in FEE_FIELDS] == []
+
+
+def test_table_cells_run_together_are_not_read_as_fees():
+    # University of London online: the columns (half module, module, indicative total) are lost.
+    page = (
+        "Student TypeHalf Module/Course Fees (10 Weeks)Full Module/Course Fees (20 Weeks)"
+        "Indicative Total Programme Fees (12 Full Modules/Courses)\n"
+        "UK Residents*£729£1,459£17,500\nNon-UK Residents£854£1,709£21,550"
+    )
+    assert [f for f in extract(page) if f.field in FEE_FIELDS] == []
+
+
+def test_a_subject_named_international_is_not_a_fee_status():
+    # Richmond's MA in International Relations: "(EU)" alone is no status either.
+    page = (
+        "MA in International Relations – Richmond University\n• Tuition Fee\n£7,000 (EU)\n"
+        "£12,000 (INTERNATIONAL)"
+    )
+    assert _fees(page) == {"fee_international_gbp": (12000, None)}
+
+
+def test_more_ways_real_pages_state_ielts_and_lengths():
+    worcester = (
+        "The IELTS score required for international applicants is 7, with a minimum of 6.5 in "
+        "each area. Other English Language qualifications will be considered."
+    )
+    facts = {f.field: f.value for f in extract(worcester, one_programme=True)}
+    assert (facts["ielts_overall"], facts["ielts_min_component"]) == (7.0, 6.5)
+    gsa = (
+        "The Masters of Design in Graphic Design is a distinct pathway within a one year "
+        "intensive master’s programme (180 Credits). Applicants interested in transitioning to "
+        "another discipline should consider the 2-year Masters in Communication Design (240 "
+        "Credits) programme."
+    )
+    assert _durations(gsa, one_programme=True) == {"duration_full_time_months": 12}

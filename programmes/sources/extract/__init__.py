@@ -44,7 +44,7 @@ from .dates import find_start_months
 from .deadlines import find_deadlines, find_next_intake
 from .degree import find_min_degree
 from .durations import find_durations, find_modes
-from .fees import about_paying, choose_fees, fee_amounts, several_programmes
+from .fees import about_paying, choose_fees, fee_amounts, fees_elsewhere, several_programmes
 from .ielts import find_ielts
 from .placement import find_placement
 from .structured import structured_facts
@@ -146,7 +146,11 @@ def _extract(
         title = " ".join(programme_title.lower().split())
         named = [a for a in amounts if title in " ".join(a.quote.lower().split())]
         amounts = named or amounts
-    elif several_programmes(amounts, lines) or about_paying(lines):
+    elif (
+        several_programmes(amounts, lines)
+        or about_paying(lines)
+        or (not one_programme and fees_elsewhere(lines))
+    ):
         amounts = []  # a fee table of several programmes, or a page on paying, read without
         # knowing which programme is ours
     facts = choose_fees(amounts, one_programme=one_programme and not programme_title)

@@ -47,14 +47,15 @@ _DURATION = re.compile(
 # "the 1-year MSc Data Science programme": a length said of the course itself.
 _LENGTH_OF_COURSE = re.compile(
     _NUM + r"[\s-](?:years?|months?)[\s-](?:[\w,]+[\s-]){0,3}?"
-    r"(?:msc|ma|mres|mph|master'?s|programme|course|degree)\b",
+    r"(?:msc|ma|mres|mph|master['’]?s|programme|course|degree)\b",
     re.I,
 )
 # A mode on its own line or as the label above ("Full-time" then "1 year").
 _MODE_ONLY = re.compile(r"^[-•*\s]*(full[- ]?time|part[- ]?time)[\s:]*$", re.I)
 _NOT_A_COURSE_LENGTH = re.compile(
     r"placement|project|dissertation|module|internship|experience|visa|post-study|graduate "
-    r"route|ago|deadline|within|at least|minimum of|employment|work|research period|"
+    r"route|ago|deadline|within(?!\s+an?\s+(?:one|1)[\s-]year\b)|at least|\bconsider\b|"
+    r"minimum of|employment|work|research period|"
     r"semester|term\b|trimester|per week|each week|weeks|up to|maximum|max\.|no more than|"
     r"\bextend(?:s|ing)?\b|extension|extended (?:to|by|up)|be extended|registration period|"
     r"exit award|pg ?cert|pg ?dip|certificate|diploma|"

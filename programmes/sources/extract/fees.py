@@ -36,7 +36,14 @@ _HOME = re.compile(
     re.I,
 )
 _REST_OF_UK = re.compile(r"rest of (?:the )?uk|\bruk\b|england, wales|english, welsh", re.I)
-_INTERNATIONAL = re.compile(r"\b(international|overseas|non-uk|eu and|eu/|islands)\b", re.I)
+_INTERNATIONAL = re.compile(
+    r"\b(international|overseas|non-uk|eu and|eu/|islands)\b"
+    # A subject, not a fee status: "MA in International Relations".
+    r"(?!\s+(?:relations|business|development|law|management|studies|politics|security|trade|"
+    r"marketing|finance|affairs|economics|hospitality|tourism|journalism|commercial|banking|"
+    r"accounting|logistics|history|human rights|public health|health|education|criminal))",
+    re.I,
+)
 _PER_YEAR = re.compile(
     r"per (?:academic )?year|per annum|\bp\.?a\.?\b|\ba year\b|each year|/\s?year|annual|"
     r"yearly|per year of study|\bfirst year\b",
@@ -52,7 +59,7 @@ _FULL_COURSE = re.compile(
 
 _STATUS_AFTER = re.compile(
     r"^\s*(?:per (?:year|annum)\s*|a year\s*)?(?:\(|for\b|-|–)\s*(?:the\s+)?(?:all\s+)?"
-    r"(?:(rest of (?:the )?uk)|(home|uk|u\.k\.|scottish|domestic)|(international|overseas|eu\b|"
+    r"(?:(rest of (?:the )?uk)|(home|uk|u\.k\.|scottish|domestic)|(international|overseas|"
     r"int\b))",
     re.I,
 )
@@ -177,6 +184,8 @@ def fee_amounts(  # noqa: C901 - the fee rules in one reading order; split in th
                 continue
             if _RESEARCH_DEGREE.search(f"{label} {segment} {context}"):
                 continue  # a research degree's fee rate is not a taught programme's fee
+            if _UNDERGRADUATE.search(f"{label} {segment}"):
+                continue  # "fees for our BA (Hons) degrees": not a master's fee
             # Worked out once per cell, not once per amount in it: a long label beside a
             # thousand amounts was read a thousand times (quadratic: 26 s on one hostile row).
             label_not_a_fee = _says_not_a_fee(label) or (line.row and _says_not_a_fee(head))
@@ -199,6 +208,10 @@ def fee_amounts(  # noqa: C901 - the fee rules in one reading order; split in th
                     continue
                 if _RANGE_AFTER.match(after) or re.search(r"(?:-|–|to)\s*$", before[-4:]):
                     continue
+                if re.match(r"£\d", after) or re.search(
+                    r"£[\d,]+(?:\.\d\d)?\*?$", segment[max(0, match.start() - 12) : match.start()]
+                ):
+                    continue  # table cells run together ("£854£1,709£21,550"): columns unknown
                 if re.search(r"\bfrom\s*$|\bup to\s*$|\bover\s*$|\bunder\s*$", before, re.I):
                     continue
                 value = int((match.group(1) or match.group(2)).replace(",", ""))
@@ -258,6 +271,7 @@ _LATER_DISCOUNT = re.compile(r"^\s*\(\s*\d{1,2}\s*% discount[^)]{0,40}\)", re.I)
 # The amount ends a sentence that says what the fee is: "... are £55,080", "costs £9,000",
 # "will be £12,000".
 _STATED_BEFORE = re.compile(r"\b(?:are|is|costs?|will be|amounts? to|totals?)\s*(?::\s*)?$", re.I)
+_UNDERGRADUATE = re.compile(r"\bundergraduate\b|\(Hons\)|\bbachelor", re.I)
 _RESEARCH_DEGREE = re.compile(
     r"postgraduate research|research degrees?|research students?|\bPGR\b|\bPhD\b|doctora",
     re.I,
@@ -312,6 +326,19 @@ _PAYING = re.compile(
     r"payment receipt|pay your fees|how to pay",
     re.I,
 )
+
+
+# A page sending readers to each course's own page for its fee ("please see individual course
+# pages for tuition fees as they vary for each course"): its amounts are general rates.
+_FEES_ELSEWHERE = re.compile(
+    r"(?:individual|each|relevant|specific) course pages?|vary (?:for|by|between) (?:each |"
+    r"individual )?(?:course|programme)|fees (?:for [\w ]{0,30})?vary\b",
+    re.I,
+)
+
+
+def fees_elsewhere(lines: list[Line]) -> bool:
+    return any(_FEES_ELSEWHERE.search(line.text) for _, line in each_line(lines))
 
 
 def about_paying(lines: list[Line]) -> bool:

@@ -30,6 +30,11 @@ _IELTS_OVERALL = [
         + r"(?!\s*(?:in|for|per|on) (?:each|all|any|every))",
         re.I,
     ),
+    # "The IELTS score required for international applicants is 7"
+    re.compile(
+        r"IELTS (?:score|band|level) (?:required|needed)\b[^.\d]{0,40}?\b(?:is|of)\s+" + _SCORE,
+        re.I,
+    ),
     # "a minimum score of 7 under the International English Language Testing System (IELTS)";
     # only read in a sentence naming IELTS or under an IELTS heading, as every pattern here.
     re.compile(
