@@ -8,7 +8,17 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .common import MONEY, Fact, each_line, quote_around, sentences, study_mode, year_in
+from .common import (
+    FULL_TIME,
+    MONEY,
+    PART_TIME,
+    Fact,
+    each_line,
+    quote_around,
+    sentences,
+    study_mode,
+    year_in,
+)
 from .text import Line
 
 _RANGE_AFTER = re.compile(r"^\s*(?:-|–|—|to)\s*(?:£|GBP)", re.I)
@@ -145,6 +155,14 @@ class _Amount:
     stated: bool = False
 
 
+def _only_mode(text: str) -> str | None:
+    """The one mode a sentence names, or None when it names neither or both."""
+    full, part = FULL_TIME.search(text), PART_TIME.search(text)
+    if full and not part:
+        return "full-time"
+    return "part-time" if part and not full else None
+
+
 def fee_segments(line: Line) -> list[tuple[str, str]]:
     """(label, segment) pairs: the row label and each cell of a table row, or clauses of text."""
     if line.row:
@@ -238,9 +256,7 @@ def fee_amounts(  # noqa: C901 - the fee rules in one reading order; split in th
                     # "Full-time Home students: £3,500, International students: £10,000 per
                     # annum".
                     mode = (
-                        study_mode(before, after)
-                        or study_mode(segment, "")
-                        or study_mode(context, "")
+                        study_mode(before, after) or _only_mode(segment) or study_mode(context, "")
                     )
                     period = _period(before[-80:] + " " + after[:60], segment, context)
                     year = year_in(segment, context)
