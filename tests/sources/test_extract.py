@@ -708,3 +708,34 @@ def test_more_ways_real_pages_state_ielts_and_lengths():
         "Credits) programme."
     )
     assert _durations(gsa, one_programme=True) == {"duration_full_time_months": 12}
+
+
+def _starts(page: str, *, one_programme: bool = False):
+    found = [
+        f.value for f in extract(page, one_programme=one_programme) if f.field == "start_months"
+    ]
+    return found[0] if found else None
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        # Real lines of general pages (UEL, Dundee, Staffordshire, SOAS, Bournemouth): starts
+        # said of courses in general, or of whom a fee or a rule applies to.
+        "You can start many programmes in either September or February.",
+        "Most full-time and part-time courses have one start date which is mid-September.",
+        "*Per Annum (for September 2018 and January 2019 intakes)",
+        "However, new students starting in and from September 2021 that have EU status will be "
+        "classified as Overseas.",
+        "These changes will apply to eligible new students starting courses in the 2018/19 "
+        "academic year from 1 August 2018 onwards.",
+    ],
+)
+def test_starts_said_of_courses_in_general_or_of_fee_rules_are_not_a_programmes(page):
+    assert _starts(page) is None
+
+
+def test_on_a_programmes_own_page_a_usual_start_is_its_start():
+    page = "Start date: usually September"
+    assert _starts(page, one_programme=True) == ["September"]
+    assert _starts(page) is None

@@ -160,9 +160,10 @@ def _extract(
         facts += find_ielts(in_band, line_contexts(in_band))
     else:
         facts += find_ielts(lines, contexts)
-    facts += find_durations(lines, contexts, one_programme=one_programme or bool(programme_title))
+    ours = one_programme or bool(programme_title)
+    facts += find_durations(lines, contexts, one_programme=ours)
     facts += find_modes(lines, contexts)
-    facts += find_start_months(lines, contexts)
+    facts += find_start_months(lines, contexts, one_programme=ours)
     facts += find_next_intake(lines, contexts)
     facts += find_deadlines(lines, contexts)
     facts += find_min_degree(lines)

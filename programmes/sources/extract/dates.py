@@ -24,7 +24,20 @@ NOT_A_START = re.compile(
     r"deadline|apply by|applications? (?:open|close)|closing|open day|open evening|webinar|"
     r"results|decision|offer|graduat|ends?\b|finish|submit|submission|fees? (?:are|is) due|"
     r"published|updated|last reviewed|visa|instal+ment|payment|\bpay\b|charged|fee|"
-    r"\b20\d\d\s*[-–]\s*[A-Z][a-z]+\s+20\d\d",
+    r"\b20\d\d\s*[-–]\s*[A-Z][a-z]+\s+20\d\d|"
+    # Whom a fee, a discount or a rule applies to ("for September 2018 and January 2019
+    # intakes", "students starting in and from September 2021 that have EU status"): not when
+    # the programme starts.
+    r"per annum|discount|\bstatus\b|eligib|guarantee|funding|\bloans?\b|on or after|"
+    r"changes will apply|\bmust start\b",
+    re.I,
+)
+# A start said of courses in general ("You can start many programmes in either September or
+# February", "Most courses have one start date"): on a page that may speak of many courses, not
+# this programme's.
+_GENERAL_START = re.compile(
+    r"\b(?:many|most|some|several|certain|usually|generally|typically|normally)\b|"
+    r"\bexcept\b|\bexception",
     re.I,
 )
 
@@ -41,7 +54,11 @@ def start_label_above(lines: list[Line], index: int) -> bool:
     return False
 
 
-def find_start_months(lines: list[Line], contexts: list[str]) -> list[Fact]:
+def find_start_months(
+    lines: list[Line], contexts: list[str], *, one_programme: bool = True
+) -> list[Fact]:
+    """The months a programme starts in. ``one_programme`` False: the page may speak of many
+    courses, so a start said of courses in general is not taken."""
     months: set[int] = set()
     quote = None
     number_of = {name: number for number, name in MONTHS}
@@ -55,6 +72,8 @@ def find_start_months(lines: list[Line], contexts: list[str]) -> list[Fact]:
             if not (label_here or label_above):
                 continue
             if NOT_A_START.search(sentence):
+                continue
+            if not one_programme and _GENERAL_START.search(sentence):
                 continue
             scope = sentence[label_here.start() :] if label_here else sentence
             if label_here and not _MONTH.search(scope):
