@@ -196,8 +196,10 @@ def test_a_table_row_with_a_long_label_and_many_fees_is_read_in_linear_time():
         "<p>" + "IELTS 6.5 overall " * 20_000 + "</p>",
         "<table>" + "<tr><td>" * 3_000 + "Fees £12,000" + "</td></tr>" * 3_000 + "</table>",
         "".join(f"<p>Full-time {n} years tuition fee £{10_000 + n}</p>" for n in range(20_000)),
+        # Brackets that never close after a length: an aside's look-ahead rescanned each one.
+        "<p>Duration: 1 year full-time " + "(1 " * 30_000 + "</p>",
     ],
-    ids=["ielts-then-digits", "repeated-ielts", "nested-tables", "many-fee-lines"],
+    ids=["ielts-then-digits", "repeated-ielts", "nested-tables", "many-fee-lines", "open-brackets"],
 )
 def test_hostile_pages_within_the_caps_are_read_in_about_a_second(page):
     started = time.monotonic()
@@ -739,3 +741,44 @@ def test_on_a_programmes_own_page_a_usual_start_is_its_start():
     page = "Start date: usually September"
     assert _starts(page, one_programme=True) == ["September"]
     assert _starts(page) is None
+
+
+# Cases a review found in the rules above.
+
+
+def test_a_deadline_with_no_year_under_a_scholarship_heading_is_not_the_deadline():
+    page = (
+        "<h1>MSc Data Science</h1><p>Year of entry: 2025</p><h2>Scholarships</h2>"
+        "<p>For 2025 entry, the application deadline is 30 June.</p>"
+    )
+    assert _deadlines(page) == {}
+    # Words that begin with a month's abbreviation are no month ("10 marked essays").
+    marked = "<p>2025 entry</p><p>Application deadline for 2025 entry: submit 10 marked essays.</p>"
+    assert _deadlines(marked) == {}
+
+
+def test_a_first_stage_deadline_beside_the_final_one_is_not_the_deadline():
+    page = (
+        "The initial deadline for overseas applicants is 31 March 2025; the final deadline for "
+        "all applicants is 30 June 2025."
+    )
+    assert _deadlines(page) == {
+        "deadline_home": "2025-06-30",
+        "deadline_international": "2025-06-30",
+    }
+
+
+def test_a_length_in_a_table_row_beside_a_fee_cell_is_read():
+    page = (
+        "<table><tr><th>Duration</th><th>Tuition fee (UK)</th></tr>"
+        "<tr><td>12 months full-time</td><td>£11,500</td></tr></table>"
+    )
+    assert _durations(page, one_programme=True) == {"duration_full_time_months": 12}
+
+
+def test_a_bachelors_degree_named_as_an_entry_route_does_not_hide_the_fee():
+    page = (
+        "The tuition fee is £9,500 for home students and £21,000 for international students "
+        "holding a bachelor's degree from outside the UK."
+    )
+    assert _fees(page) == {"fee_home_gbp": (9500, None), "fee_international_gbp": (21000, None)}

@@ -26,7 +26,7 @@ from .text import Line
 _MONTH_NUMBER = {name.lower(): number for number, name in MONTHS}
 _MONTH_NUMBER.update({name[:3].lower(): number for number, name in MONTHS})
 _MONTH_NUMBER["sept"] = 9
-_MONTH = "(" + "|".join(sorted(_MONTH_NUMBER, key=len, reverse=True)) + r")\.?"
+_MONTH = "(" + "|".join(sorted(_MONTH_NUMBER, key=len, reverse=True)) + r")(?![a-z])\.?"
 _DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
 _DATE = re.compile(
     rf"\b{_DAY}\s+(?:of\s+)?{_MONTH},?\s+(20\d\d)\b"  # 31 July 2026, 1st of March 2027
@@ -58,9 +58,13 @@ _NOT_A_COURSE_DEADLINE = re.compile(
     r"fees? (?:payment|are due|is due)|open day|open evening|event|webinar|decision|"
     r"documents?|references?|conditions? of|transcripts?|results|graduat|module|assignment|"
     r"dissertation|\bstage \d|\bround \d|\bphase \d|UCAS|undergraduate|pre-?sessional|"
-    r"last updated|published|reviewed|"
-    r"\b(?:initial|first|early|priority|preferential)\s+(?:application\s+)?deadline",
+    r"last updated|published|reviewed",
     re.I,
+)
+# A first stage's deadline ("Initial Application Deadline", "the first deadline is ..."): not
+# the deadline, even in a sentence that also names the final one.
+_FIRST_STAGE = re.compile(
+    r"\b(?:initial|first|early|priority|preferential)\s+(?:application\s+)?deadline", re.I
 )
 _CLOSES = re.compile(r"\bclos(?:e|es|ing)\b", re.I)
 _FINAL = re.compile(r"\bfinal\b|\blast\b", re.I)
@@ -138,7 +142,12 @@ def find_deadlines(lines: list[Line], contexts: list[str]) -> list[Fact]:  # noq
     for index, line in each_line(lines):
         text = line.text
         if not _DATE.search(text):
-            if entry_year and _OF_ENTRY.search(text) and _DAY_MONTH.search(text):
+            if (
+                entry_year
+                and _OF_ENTRY.search(text)
+                and _DAY_MONTH.search(text)
+                and not _NOT_A_COURSE_DEADLINE.search(contexts[index][-60:])
+            ):
                 _yearless_deadlines(text, entry_year, lines, index, found)
             continue
         for offset, sentence in sentences(text):
@@ -167,6 +176,8 @@ def find_deadlines(lines: list[Line], contexts: list[str]) -> list[Fact]:  # noq
                 if _OPENS.search(before) or not said_deadline:
                     opens.setdefault(when, quote)
                     continue
+                if _FIRST_STAGE.search(before):
+                    continue  # a first stage's date, not the deadline
                 if line.row or len(text) < 80:
                     quote = with_label(lines, index, quote)
                 whose = _whose(contexts[index] + " " + before if line.row else before)
@@ -202,6 +213,8 @@ def _yearless_deadlines(
         if len({when for _, when in dates}) != 1:
             continue
         start, when = dates[0]
+        if _FIRST_STAGE.search(sentence[:start]):
+            continue
         quote = quote_around(text, offset + start)
         if len(text) < 80:
             quote = with_label(lines, index, quote)

@@ -108,7 +108,7 @@ def _clauses(text: str) -> list[str]:
         for c in re.split(
             # (An aside with its own length starts a clause: "one-year (part-time over 24 months)".)
             r";|\s\|\s|\s/\s|,(?!\d{3})|\bor\b|\band\b(?! a half)|"
-            r"(?=\([^)]*\d\s*(?:years?|months?))",
+            r"(?=\([^()]{0,80}?\d\s*(?:years?|months?))",
             text,
         )
         if c.strip()
@@ -131,8 +131,10 @@ def find_durations(  # noqa: C901
         if not one_programme and "£" in text:
             continue
         for _, sentence in sentences(text):
-            if not _DURATION.search(sentence) or _FEE_TERMS.search(sentence):
+            if not _DURATION.search(sentence):
                 continue
+            if not line.row and _FEE_TERMS.search(sentence):
+                continue  # (in a table row, each cell is judged by itself, below)
             if not one_programme and _GENERAL.search(sentence):
                 continue
             sentence_mode_words = FULL_TIME.search(sentence) or PART_TIME.search(sentence)
@@ -154,6 +156,7 @@ def find_durations(  # noqa: C901
                 aside = clause.lstrip().startswith("(")
                 if (
                     _NOT_A_COURSE_LENGTH.search(clause)
+                    or (line.row and _FEE_TERMS.search(clause))
                     or match.group(2)
                     or (aside and excluded)  # "2-6 years (typically 3 years)"
                 ):

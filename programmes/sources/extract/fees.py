@@ -202,7 +202,7 @@ def fee_amounts(  # noqa: C901 - the fee rules in one reading order; split in th
                 continue
             if _RESEARCH_DEGREE.search(f"{label} {segment} {context}"):
                 continue  # a research degree's fee rate is not a taught programme's fee
-            if _UNDERGRADUATE.search(f"{label} {segment}"):
+            if _UNDERGRADUATE.search(label) or _UNDERGRADUATE_FEES.search(segment):
                 continue  # "fees for our BA (Hons) degrees": not a master's fee
             # Worked out once per cell, not once per amount in it: a long label beside a
             # thousand amounts was read a thousand times (quadratic: 26 s on one hostile row).
@@ -288,6 +288,13 @@ _LATER_DISCOUNT = re.compile(r"^\s*\(\s*\d{1,2}\s*% discount[^)]{0,40}\)", re.I)
 # "will be £12,000".
 _STATED_BEFORE = re.compile(r"\b(?:are|is|costs?|will be|amounts? to|totals?)\s*(?::\s*)?$", re.I)
 _UNDERGRADUATE = re.compile(r"\bundergraduate\b|\(Hons\)|\bbachelor", re.I)
+# Fees said to be an undergraduate degree's ("fees for our BA (Hons) degrees", "undergraduate
+# tuition fees"), not a mention of a bachelor's degree as an entry requirement.
+_UNDERGRADUATE_FEES = re.compile(
+    r"\b(?:fees?|tuition)\b[^.£]{0,40}\b(?:undergraduate|BA|BSc|bachelor'?s?)\b(?! degree from)|"
+    r"\bundergraduate\s+(?:tuition\s+)?fees?\b|\(Hons\)",
+    re.I,
+)
 _RESEARCH_DEGREE = re.compile(
     r"postgraduate research|research degrees?|research students?|\bPGR\b|\bPhD\b|doctora",
     re.I,
