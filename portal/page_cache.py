@@ -59,7 +59,6 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 VERSION_KEY = "catalogue:version"
 # When the version last moved (time.time()): how stale a kept page of the previous version is.
-BUMPED_AT_KEY = "catalogue:bumped-at"
 # One render per page at a time: the renderer holds this long at most (a crash frees it).
 RENDER_LOCK_SECONDS = 10
 # A visitor with no previous page to show waits this long for another's render, then renders.
@@ -121,7 +120,6 @@ def bump_version() -> None:
             cache.incr(VERSION_KEY)
         except ValueError:  # no version yet (or evicted): any new value will do
             cache.set(VERSION_KEY, _fresh_version(), timeout=None)
-        cache.set(BUMPED_AT_KEY, time.time(), timeout=None)
     except Exception as exc:
         # Entries then expire after CATALOGUE_CACHE_SECONDS at the latest.
         logger.error("could not invalidate the catalogue cache: %s: %s", exc.__class__, exc)
@@ -260,7 +258,7 @@ def _current(entry_key: str, entry: tuple, version: int | None) -> bool:
     rendered together (after a restart, or an edit) are not all rendered again together."""
     if entry[0] == version:
         return True
-    started = entry[4] if len(entry) > 4 else None
+    started = _started(entry)
     if started is None:
         return False
     share = int(hashlib.sha256(entry_key.encode()).hexdigest()[:4], 16) / 0xFFFF
@@ -269,7 +267,11 @@ def _current(entry_key: str, entry: tuple, version: int | None) -> bool:
 
 
 def _served(request: HttpRequest, entry_key: str, entry: tuple) -> HttpResponse:
-    """The kept page ``entry`` (or a 304 when the visitor has it already)."""
+    """The kept page ``entry`` (or a 304 when the visitor has it already).
+
+    A page of an earlier version (inside its refresh window, or the previous page while another
+    visitor renders) carries its ``Age``: a browser or CDN then keeps it only for what is left of
+    ``max-age`` since its render began, so an edit still reaches everyone within that bound."""
     version, status, content, headers = entry[:4]
     etag = _etag(entry_key, version)
     if _asked_for(request, etag, exists=True):
@@ -277,7 +279,15 @@ def _served(request: HttpRequest, entry_key: str, entry: tuple) -> HttpResponse:
     response = HttpResponse(content, status=status)
     for name, value in headers:
         response[name] = value
+    started = _started(entry)
+    if version != content_version(request) and started is not None:
+        response["Age"] = str(max(0, int(time.time() - started)))
     return _public_headers(response, etag)
+
+
+def _started(entry: tuple) -> float | None:
+    """When the kept page's render began (None for entries kept before that was recorded)."""
+    return entry[4] if len(entry) > 4 else None
 
 
 def _entry(request: HttpRequest, entry_key: str) -> tuple | None:
@@ -300,15 +310,14 @@ def _from_cache(request: HttpRequest, entry_key: str, *, vouch: bool) -> HttpRes
     return _served(request, entry_key, entry)
 
 
-def _stale_allowed(request: HttpRequest) -> bool:
-    """Whether the previous version's pages may still be served: for PUBLIC_PAGE_MAX_AGE
-    seconds after the edit, the same bound a browser or CDN keeps a page anyway."""
-    try:
-        bumped_at = cache.get(BUMPED_AT_KEY)
-    except Exception as exc:
-        _mark_down(request, exc, "read")
-        return False
-    return bumped_at is not None and time.time() - bumped_at <= settings.PUBLIC_PAGE_MAX_AGE
+def _stale_allowed(entry: tuple) -> bool:
+    """Whether a kept page of an earlier version may still be served: while its render began
+    at most PUBLIC_PAGE_MAX_AGE seconds ago (the same bound a browser or CDN keeps a page
+    anyway). It can miss only edits made after that, so none older than the bound. (Counting
+    from the latest edit instead let a page that missed an older edit be served for as long as
+    edits kept coming.)"""
+    started = _started(entry)
+    return started is not None and time.time() - started <= settings.PUBLIC_PAGE_MAX_AGE
 
 
 def _lock(request: HttpRequest, lock_key: str) -> bool:
@@ -362,7 +371,7 @@ def serve(request: HttpRequest, state: Sequence | None, render: Callable[[], Htt
     # (within the staleness bound) or wait briefly for the new one.
     lock_key = f"{entry_key}:rendering:{version}"
     if not _lock(request, lock_key):
-        if entry is not None and _stale_allowed(request):
+        if entry is not None and _stale_allowed(entry):
             return _served(request, entry_key, entry)
         waited_until = time.monotonic() + RENDER_WAIT_SECONDS
         while time.monotonic() < waited_until:

@@ -8,11 +8,17 @@ topic, and how many of those do not record each fact a filter asks about. Its si
 universities times topics, never with programmes.
 
 Kept in step by the catalogue's invalidation wiring (``programmes/cache.py``): every write the
-list shows calls ``changed()`` in its own transaction, which marks the row dirty there and
-rebuilds it once the write commits. Writers that bypass signals (``seed_synthetic``) call
-``rebuild()`` themselves. A dirty or missing row is never read (``read()`` answers None), so
-a rebuild that fails, or a write path that forgot, costs speed only: the list counts from the
-programmes as before.
+list shows calls ``changed()`` in its own transaction, which adds a change row there and
+rebuilds the counts once the write commits. Writers that bypass signals (``seed_synthetic``)
+call ``rebuild()`` themselves. While a change row exists the counts are never read (``read()``
+answers None), so a rebuild that fails, or a write path that forgot, costs speed only: the
+list counts from the programmes as before.
+
+Why change rows rather than a flag on the counts row: a writer marking the one row would hold
+its lock until it commits, so every catalogue write would wait on every other (and two
+transactions that each wrote a programme the other wants would deadlock on PostgreSQL). A
+rebuild removes only the change rows it saw before counting: a write still uncommitted then
+keeps its row, so the counts are not read until that write's own rebuild has counted it.
 """
 
 from __future__ import annotations
@@ -21,10 +27,10 @@ import logging
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Exists
 from django.utils import timezone
 
-from .models import RECORDED, CatalogueCounts, Programme
+from .models import RECORDED, CatalogueCounts, CatalogueCountsChange, Programme
 
 logger = logging.getLogger(__name__)
 
@@ -68,44 +74,54 @@ def build() -> dict[str, Any]:
 
 
 def rebuild() -> None:
-    """Count afresh and store. One rebuild at a time (the row is locked first, so a rebuild
-    that waited counts what the one before it committed)."""
+    """Count afresh and store. One rebuild at a time (the row is locked first). The change rows
+    seen before counting are removed; any committed after that stay, so the counts are not read
+    until a later rebuild counts them too."""
     with transaction.atomic():
         CatalogueCounts.objects.get_or_create(pk=ROW)
         CatalogueCounts.objects.select_for_update().filter(pk=ROW).first()
+        seen = list(CatalogueCountsChange.objects.values_list("pk", flat=True))
         data = build()
         CatalogueCounts.objects.filter(pk=ROW).update(
             data=data, dirty=False, built_at=timezone.now()
         )
+        for start in range(0, len(seen), 500):
+            CatalogueCountsChange.objects.filter(pk__in=seen[start : start + 500]).delete()
+
+
+def _built() -> bool:
+    return (
+        CatalogueCounts.objects.filter(pk=ROW, dirty=False)
+        .exclude(Exists(CatalogueCountsChange.objects.all()))
+        .exists()
+    )
 
 
 def rebuild_unless_built() -> None:
     """After a commit: rebuild unless another commit's rebuild did already. Never raises (it
-    runs after the write committed; the row then stays dirty and is not read)."""
+    runs after the write committed; its change row then stays and the counts are not read)."""
     try:
-        if not CatalogueCounts.objects.filter(pk=ROW, dirty=False).exists():
+        if not _built():
             rebuild()
     except Exception:
         logger.exception("rebuilding the catalogue counts failed; the list counts without them")
 
 
 def changed() -> None:
-    """A write the list shows: the row is not read from now on (in this transaction, and for
-    everyone once it commits) until it is rebuilt, right after the commit.
-
-    The row is updated even when it is dirty already: the update holds the row's lock until
-    this transaction ends, so a rebuild (which locks the row first) cannot count without this
-    write and then mark the row clean. Without it, on PostgreSQL, a rebuild for an earlier
-    commit ran while this write was uncommitted, stored counts without it, and this commit's
-    own rebuild then found the row clean and was skipped: the counts stayed wrong until the
-    next write."""
-    CatalogueCounts.objects.filter(pk=ROW).update(dirty=True)
+    """A write the list shows: the counts are not read from now on (in this transaction, and
+    for everyone once it commits) until they are rebuilt, right after the commit. An insert:
+    concurrent writers never wait on one another here."""
+    CatalogueCountsChange.objects.create()
     transaction.on_commit(rebuild_unless_built)
 
 
 def read() -> dict[str, Any] | None:
     """The stored counts, or None when they are dirty, missing or of another shape."""
-    data = CatalogueCounts.objects.filter(pk=ROW, dirty=False).values_list("data", flat=True)
+    data = (
+        CatalogueCounts.objects.filter(pk=ROW, dirty=False)
+        .exclude(Exists(CatalogueCountsChange.objects.all()))
+        .values_list("data", flat=True)
+    )
     stored = data.first()
     if not isinstance(stored, dict) or stored.get("facts") != list(FACTS):
         return None

@@ -829,9 +829,10 @@ class CatalogueCounts(models.Model):
     topic filters read this one row instead of scanning the catalogue (``programmes/counts.py``
     keeps it in step; one row, ``pk=1``).
 
-    Every write the list shows marks it ``dirty`` in the writer's own transaction, and it is
-    rebuilt once that commits. A dirty or missing row is never read: the list then counts from
-    the programmes themselves, as it always can.
+    Every write the list shows adds a ``CatalogueCountsChange`` row in the writer's own
+    transaction, and the counts are rebuilt once that commits. While any change row exists, or
+    the row is ``dirty`` (never built) or missing, it is not read: the list then counts from the
+    programmes themselves, as it always can.
     """
 
     data = models.JSONField(default=dict)
@@ -843,6 +844,17 @@ class CatalogueCounts(models.Model):
 
     def __str__(self) -> str:
         return f"Catalogue counts ({'dirty' if self.dirty else 'built'})"
+
+
+class CatalogueCountsChange(models.Model):
+    """A write the stored counts do not include yet (``programmes/counts.py``). Writers insert
+    one each, so they never wait on one another; a rebuild removes the ones it saw before it
+    counted."""
+
+    id = models.BigAutoField(primary_key=True)
+
+    def __str__(self) -> str:
+        return f"Catalogue change {self.pk}"
 
 
 # ----- reference figures and funding (what studying costs and how to pay) ----------------

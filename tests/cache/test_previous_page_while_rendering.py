@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import threading
 import time
+import types
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.cache import cache
 from django.test import Client
 
 from portal import page_cache
@@ -42,15 +42,45 @@ def test_the_previous_page_is_served_while_another_visitor_renders_the_new_one(
     assert "Clinical AI" in page and "Clinical Machine Learning" not in page
 
 
+def _clock_moved_on(monkeypatch, seconds: float) -> None:
+    real = time.time
+    monkeypatch.setattr(
+        page_cache,
+        "time",
+        types.SimpleNamespace(
+            time=lambda: real() + seconds, monotonic=time.monotonic, sleep=time.sleep
+        ),
+    )
+
+
 def test_the_previous_page_is_never_served_past_the_bound(
-    client, settings, another_visitor_is_rendering
+    client, settings, monkeypatch, another_visitor_is_rendering
 ):
     programme = make_programme(title="Clinical AI")
     url = programme.get_absolute_url()
     client.get(url)
     renamed(programme, "Clinical Machine Learning")
-    cache.set(page_cache.BUMPED_AT_KEY, time.time() - settings.PUBLIC_PAGE_MAX_AGE - 1, None)
+    # Longer than the bound later, and with edits still coming (the latest just now): the kept
+    # page misses an edit older than the bound, so it is not served.
+    _clock_moved_on(monkeypatch, settings.PUBLIC_PAGE_MAX_AGE + 1)
+    other = make_programme(title="Radiology Data Science")
+    renamed(other, "Radiology AI")
     assert "Clinical Machine Learning" in client.get(url).content.decode()
+
+
+def test_the_previous_page_says_its_age_so_browsers_and_cdns_keep_it_no_longer(
+    client, settings, monkeypatch, another_visitor_is_rendering
+):
+    programme = make_programme(title="Clinical AI")
+    url = programme.get_absolute_url()
+    fresh = client.get(url)
+    assert "Age" not in fresh
+    renamed(programme, "Clinical Machine Learning")
+    _clock_moved_on(monkeypatch, 20)
+    previous = client.get(url)
+    assert "Clinical AI" in previous.content.decode()
+    assert 20 <= int(previous["Age"]) <= 22
+    assert f"max-age={settings.PUBLIC_PAGE_MAX_AGE}" in previous["Cache-Control"]
 
 
 def test_without_another_render_in_flight_the_first_visitor_after_an_edit_sees_it(client):

@@ -13,7 +13,7 @@ from django.http import QueryDict
 
 from programmes import counts, selectors
 from programmes.filters import FACT_FILTERS, ProgrammeFilter
-from programmes.models import CatalogueCounts, Nation, Region, Status
+from programmes.models import CatalogueCounts, CatalogueCountsChange, Nation, Region, Status
 from tests.factories import make_programme, make_topic, make_university, run_command
 
 pytestmark = pytest.mark.django_db
@@ -234,9 +234,9 @@ def test_a_search_alone_matching_nothing_has_every_count_at_zero_without_countin
 
 @pytest.mark.django_db(transaction=True)
 def test_a_rebuild_for_an_earlier_write_never_stores_counts_without_a_later_one():
-    """On PostgreSQL a rebuild runs beside other writers. A write that starts while the row is
-    dirty (an earlier write committed, its rebuild not yet run) must still be counted: the
-    rebuild waits for it, or the row stays dirty."""
+    """On PostgreSQL a rebuild runs beside other writers. A write still uncommitted while a
+    rebuild for an earlier write counts must not be lost: its change row outlives that rebuild,
+    so the counts are not read until its own rebuild has counted it."""
     import threading
     import time
 
@@ -248,14 +248,14 @@ def test_a_rebuild_for_an_earlier_write_never_stores_counts_without_a_later_one(
     make_programme(university=university)
     counts.rebuild()
     # An earlier write committed; its rebuild has not run yet.
-    CatalogueCounts.objects.filter(pk=counts.ROW).update(dirty=True)
+    CatalogueCountsChange.objects.create()
     written, release = threading.Event(), threading.Event()
     errors: list[BaseException] = []
 
     def later_write():
         try:
             with transaction.atomic():
-                make_programme(university=university)  # marks the row dirty in this transaction
+                make_programme(university=university)  # its change row, uncommitted
                 written.set()
                 release.wait(10)
         except BaseException as exc:
@@ -286,3 +286,64 @@ def test_a_rebuild_for_an_earlier_write_never_stores_counts_without_a_later_one(
     # And once every rebuild has run, the counts are there and right.
     counts.rebuild_unless_built()
     assert counts.read()["universities"][str(university.pk)][0] == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_catalogue_writers_never_wait_on_one_another_for_the_counts():
+    """Each write adds its own change row: an editor's save does not wait for another
+    transaction that wrote the catalogue and is still open (a long import, say)."""
+    import threading
+    import time
+
+    from django.db import connection, connections, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has one writer at a time; run on PostgreSQL (.ci/run)")
+    university = make_university()
+    counts.rebuild()
+    opened, release = threading.Event(), threading.Event()
+    took: list[float] = []
+
+    def long_write():
+        try:
+            with transaction.atomic():
+                make_programme(university=university)
+                opened.set()
+                release.wait(10)
+        finally:
+            connections.close_all()
+
+    def editor_save():
+        try:
+            started = time.monotonic()
+            make_programme(university=university)
+            took.append(time.monotonic() - started)
+        finally:
+            connections.close_all()
+
+    first = threading.Thread(target=long_write)
+    first.start()
+    assert opened.wait(10)
+    second = threading.Thread(target=editor_save)
+    second.start()
+    second.join(5)
+    finished_while_open = not second.is_alive()
+    release.set()
+    first.join(10)
+    second.join(10)
+    assert finished_while_open, "the save waited for the other open transaction"
+    assert took and took[0] < 5
+    counts.rebuild_unless_built()
+    assert counts.read()["universities"][str(university.pk)][0] == 2
+
+
+def test_a_change_left_by_a_failed_rebuild_keeps_the_counts_unread(catalogue, monkeypatch):
+    assert counts.read() is not None
+    monkeypatch.setattr(counts, "build", lambda: (_ for _ in ()).throw(RuntimeError("boom")))
+    CatalogueCountsChange.objects.create()  # a write committed; its rebuild fails
+    counts.rebuild_unless_built()
+    assert counts.read() is None
+    monkeypatch.undo()
+    counts.rebuild_unless_built()  # the next write's rebuild
+    assert counts.read() is not None
+    assert not CatalogueCountsChange.objects.exists()
