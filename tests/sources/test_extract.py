@@ -782,3 +782,63 @@ def test_a_bachelors_degree_named_as_an_entry_route_does_not_hide_the_fee():
         "holding a bachelor's degree from outside the UK."
     )
     assert _fees(page) == {"fee_home_gbp": (9500, None), "fee_international_gbp": (21000, None)}
+
+
+# Lines of the part10 batch of real snippets, each read wrong before it was tuned on.
+
+
+def test_a_price_line_is_a_value_not_the_label_of_the_lines_under_it():
+    # Liverpool John Moores: "Home (per credit): £53.95" is not a heading for the next fee.
+    page = (
+        "Tuition fees 23/24\nHome (full-time, per year): £9,710\nHome (per credit): £53.95\n"
+        "International (full-time, per year): £17,400"
+    )
+    assert _fees(page) == {
+        "fee_home_gbp": (9710, "per-year"),
+        "fee_international_gbp": (17400, "per-year"),
+    }
+
+
+def test_a_sentence_introducing_a_list_keeps_the_fees_title_above_it():
+    # Manchester's MusM: "Fees", "... the tuition fees are as follows:", then a list per mode.
+    page = (
+        "Fees\nFor entry in the academic year beginning September 2024, the tuition fees are as "
+        "follows:\n• MusM (full-time)\nUK students (per annum): £13,500\nInternational, "
+        "including EU, students (per annum): £27,000\n• MusM (part-time)\nUK students (per "
+        "annum): £6,750\nInternational, including EU, students (per annum): £13,500"
+    )
+    assert _fees(page) == {
+        "fee_home_gbp": (13500, "per-year"),
+        "fee_international_gbp": (27000, "per-year"),
+    }
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        # Glasgow Caledonian: fees under a heading that says they are per module.
+        "Biomedical Science MSc\n15 Credits\nThe following fees per 15 credit module apply:\n"
+        "Scotland: £250\nInternational (outside Europe): £1050",
+        # Newcastle: a fee paid in stages has no one amount.
+        "Fees per academic year 2014-15\nUK and EU: full time £5,155 (stage 1) £6,500 (stage 2)\n"
+        "International: full time £11,280 (stage 1) £12,500 (stage 2)",
+        # GCU London: what leaving early costs.
+        "If you start a two-year masters course but graduate after one year, total fees payable "
+        "will be as follows: Home £8,700.",
+    ],
+)
+def test_module_staged_and_early_exit_fees_are_not_the_programmes_fee(page):
+    assert _fees(page) == {}
+
+
+def test_a_page_saying_everyone_pays_the_same_makes_a_lone_fee_everyones():
+    # Drama Studio London's MFA: a fact-box fee, and the same fee for international students.
+    page = (
+        "Course Fees\nCourse Fee: £9,250 per year (Please note: there is no VAT on this course)\n"
+        "International Students are charged the same fees as UK nationals."
+    )
+    assert _fees(page) == {
+        "fee_home_gbp": (9250, "per-year"),
+        "fee_international_gbp": (9250, "per-year"),
+    }
+    assert _fees(page.replace("International Students are charged the same", "Ask about")) == {}

@@ -44,7 +44,14 @@ from .dates import find_start_months
 from .deadlines import find_deadlines, find_next_intake
 from .degree import find_min_degree
 from .durations import find_durations, find_modes
-from .fees import about_paying, choose_fees, fee_amounts, fees_elsewhere, several_programmes
+from .fees import (
+    SAME_FEES_FOR_ALL,
+    about_paying,
+    choose_fees,
+    fee_amounts,
+    fees_elsewhere,
+    several_programmes,
+)
 from .ielts import find_ielts
 from .placement import find_placement
 from .structured import structured_facts
@@ -153,7 +160,11 @@ def _extract(
     ):
         amounts = []  # a fee table of several programmes, or a page on paying, read without
         # knowing which programme is ours
-    facts = choose_fees(amounts, one_programme=one_programme and not programme_title)
+    facts = choose_fees(
+        amounts,
+        one_programme=one_programme and not programme_title,
+        same_for_all=any(SAME_FEES_FOR_ALL.search(line.text) for line in lines),
+    )
     band = re.compile(rf"\bband\s*{re.escape(english_band)}\b", re.I) if english_band else None
     in_band = [line for line in lines if band.search(line.text)] if band else []
     if in_band:  # a page of bands: only the programme's band counts

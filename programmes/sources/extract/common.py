@@ -196,9 +196,15 @@ def _mode_list(lines: list[Line], index: int) -> bool:
 
 
 def _titles(after: Line) -> bool:
-    """Whether a label over ``after`` is a section's title: a label or a paragraph (a long line
-    with no amount) follows it, not a value."""
-    return is_label(after.text) or (len(after.text) > 120 and not MONEY.search(after.text))
+    """Whether a label over ``after`` is a section's title: a label, a paragraph (a long line
+    with no amount) or a sentence introducing a list ("... the tuition fees are as follows:")
+    follows it, not a value."""
+    text = after.text
+    return (
+        is_label(text)
+        or (len(text) > 120 and not MONEY.search(text))
+        or (len(text) > 40 and text.rstrip().endswith(":") and not MONEY.search(text))
+    )
 
 
 def _one_cell(line: Line) -> bool:
@@ -206,7 +212,15 @@ def _one_cell(line: Line) -> bool:
 
 
 def is_label(text: str) -> bool:
-    return len(text) <= 60 and not MONEY.search(text) and not text.rstrip().endswith((".", "!"))
+    return (
+        len(text) <= 60
+        and not MONEY.search(text)
+        and not _ANY_PRICE.search(text)  # "Home (per credit): £53.95" is a value, not a label
+        and not text.rstrip().endswith((".", "!"))
+    )
+
+
+_ANY_PRICE = re.compile(r"£\s?\d")
 
 
 # Academic years: "2026/27", "2026-27", "2026–2027", "2026 entry", "entry in 2026".

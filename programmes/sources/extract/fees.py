@@ -37,7 +37,8 @@ _NOT_A_FEE = re.compile(
     r"year abroad|exchange|bond|example|illustrat|for instance|this means|net of|"
     r"\bmodules?\b.{0,20}\bat\b|credit modules?|\beach\b(?! year)|"
     r"majority of|most (?:of our )?(?:taught )?(?:courses|programmes)|"
-    r"some courses|standard (?:tuition )?fee|exceptions (?:will )?apply",
+    r"some courses|standard (?:tuition )?fee|exceptions (?:will )?apply|"
+    r"graduate (?:after|early)|exit award|leave (?:the course )?early|withdraw",
     re.I,
 )
 _HOME = re.compile(
@@ -202,11 +203,17 @@ def fee_amounts(  # noqa: C901 - the fee rules in one reading order; split in th
                 continue
             if _RESEARCH_DEGREE.search(f"{label} {segment} {context}"):
                 continue  # a research degree's fee rate is not a taught programme's fee
+            if _PER_UNIT.search(context):
+                continue  # under "The following fees per 15 credit module apply:"
             if _UNDERGRADUATE.search(label) or _UNDERGRADUATE_FEES.search(segment):
                 continue  # "fees for our BA (Hons) degrees": not a master's fee
             # Worked out once per cell, not once per amount in it: a long label beside a
             # thousand amounts was read a thousand times (quadratic: 26 s on one hostile row).
             label_not_a_fee = _says_not_a_fee(label) or (line.row and _says_not_a_fee(head))
+            if _STAGED.search(segment):
+                # A fee paid in stages ("£5,155 (stage 1) £6,500 (stage 2)", "£8,700 for year
+                # one and £2,900 for year two"): no one amount is the programme's fee.
+                continue
             previous_end = 0
             for number, match in enumerate(matches):
                 order += 1
@@ -287,6 +294,15 @@ _LATER_DISCOUNT = re.compile(r"^\s*\(\s*\d{1,2}\s*% discount[^)]{0,40}\)", re.I)
 # The amount ends a sentence that says what the fee is: "... are £55,080", "costs £9,000",
 # "will be £12,000".
 _STATED_BEFORE = re.compile(r"\b(?:are|is|costs?|will be|amounts? to|totals?)\s*(?::\s*)?$", re.I)
+_STAGED = re.compile(
+    r"£[\d,]+(?:\.\d\d)?\s*(?:\((?:stage|year|part)\s*[12]\)|for (?:year (?:one|1)|the first year))"
+    r"[^£]{0,60}£[\d,]+(?:\.\d\d)?\s*(?:\((?:stage|year|part)\s*2\)|for (?:year (?:two|2)|the "
+    r"second year))",
+    re.I,
+)
+_PER_UNIT = re.compile(
+    r"\bper (?:\d+[- ])?(?:credit|module)s?\b|\bper unit\b|\bmodule fees?\b", re.I
+)
 _UNDERGRADUATE = re.compile(r"\bundergraduate\b|\(Hons\)|\bbachelor", re.I)
 # Fees said to be an undergraduate degree's ("fees for our BA (Hons) degrees", "undergraduate
 # tuition fees"), not a mention of a bachelor's degree as an entry requirement.
@@ -411,7 +427,19 @@ def _year_key(year: str | None) -> int:
     return int(year[:4]) if year else 0
 
 
-def choose_fees(amounts: list[_Amount], *, one_programme: bool = False) -> list[Fact]:
+# The page says everyone pays the same ("International Students are charged the same fees as UK
+# nationals"): a lone fee on the programme's page is then everyone's, even in a fact box.
+SAME_FEES_FOR_ALL = re.compile(
+    r"(?:international|overseas)(?: and eu)? (?:students|applicants) (?:are charged|pay) the same "
+    r"(?:tuition )?fees? as (?:uk|home|domestic)|same (?:tuition )?fees? (?:for|apply to) all "
+    r"students|no (?:separate|different) (?:international|overseas) fee",
+    re.I,
+)
+
+
+def choose_fees(
+    amounts: list[_Amount], *, one_programme: bool = False, same_for_all: bool = False
+) -> list[Fact]:
     """At most one home and one international fee. ``one_programme``: the page is the
     programme's own course page, where one amount a sentence states as the tuition fee, with no
     fee status anywhere on the page, is everyone's fee ("Tuition fees for the 2024/25 programme
@@ -424,7 +452,7 @@ def choose_fees(amounts: list[_Amount], *, one_programme: bool = False) -> list[
         not with_status
         and one_programme
         and len({a.value for a in unstated}) == 1
-        and all(a.stated for a in unstated)
+        and (same_for_all or all(a.stated for a in unstated))
     ):
         with_status = [dataclasses.replace(a, status="both") for a in unstated]
     amounts = with_status
