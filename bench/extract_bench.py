@@ -59,11 +59,16 @@ def load_cases() -> list[tuple[str, dict, str]]:
 HELD_OUT: set[str] = set()
 
 
+def _batch_order(path: Path) -> tuple[int, str]:
+    """part2 before part10."""
+    return (len(path.stem), path.stem)
+
+
 def load_real(*, held_out: bool | None = False) -> list[dict]:
     """The real snippets in tests/fixtures/extract_real/, in file order: the development
     batches (``held_out=False``), the held-out ones (``True``) or all (``None``)."""
     snippets: list[dict] = []
-    for path in sorted(REAL.glob("*.json")):
+    for path in sorted(REAL.glob("*.json"), key=_batch_order):
         if held_out is None or (path.name in HELD_OUT) == held_out:
             snippets.extend(json.loads(path.read_text(encoding="utf-8")))
     return snippets
@@ -222,7 +227,7 @@ def main() -> int:
         print("no held-out batch now: every batch has been tuned on (README.md there)")
     # Per batch: a batch delivered after the extractor was tuned on the others is a held-out
     # estimate (README.md in that folder says which).
-    for path in sorted(REAL.glob("*.json")):
+    for path in sorted(REAL.glob("*.json"), key=_batch_order):
         batch = json.loads(path.read_text(encoding="utf-8"))
         b = real_summary(score(real_cases(batch), REAL_FIELDS, with_year=False)[0])
         print(

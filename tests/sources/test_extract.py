@@ -842,3 +842,65 @@ def test_a_page_saying_everyone_pays_the_same_makes_a_lone_fee_everyones():
         "fee_international_gbp": (9250, "per-year"),
     }
     assert _fees(page.replace("International Students are charged the same", "Ask about")) == {}
+
+
+# Lines of the part11 batch of real snippets, each read wrong before it was tuned on.
+
+
+def test_a_footnote_gives_the_period_of_the_fees_it_marks():
+    # Westminster: "UK Fees £14,500 *" ... "* Price per academic year".
+    page = (
+        "UK Fees £14,500 *\nInternational Fees £15,000 *\nDuration 1 year\n"
+        "* Price per academic year"
+    )
+    assert _fees(page) == {
+        "fee_home_gbp": (14500, "per-year"),
+        "fee_international_gbp": (15000, "per-year"),
+    }
+
+
+def test_uk_eu_and_the_channel_islands_together_are_the_home_fee_status():
+    # Winchester: the heading "UK/EU/Channel Islands and Isle of Man" over the fee rows.
+    page = (
+        "Course Tuition Fees and Additional Costs\nUK/EU/Channel Islands and Isle of Man\n"
+        "September 2017 Entry Full-time | £5,000"
+    )
+    assert _fees(page) == {"fee_home_gbp": (5000, None)}
+
+
+def test_a_header_of_statuses_over_a_line_of_amounts_gives_each_its_column():
+    # London Film School.
+    page = "Tuition Fees, 2-year programme\nUK Students International Students\n£59,298 £59,498"
+    assert _fees(page) == {
+        "fee_home_gbp": (59298, None),
+        "fee_international_gbp": (59498, None),
+    }
+
+
+def test_fees_below_said_to_be_overall_costs_are_whole_course_fees():
+    # Brighton and Sussex Medical School.
+    page = (
+        "Fees and funding\nThe fees listed below are the overall costs for full-time courses "
+        "taken in the academic year 2022/23. Where courses are taken part-time over more than one "
+        "academic year, fees are usually charged pro-rata for the modules taken during each "
+        "academic year.\nMSc\nUK £11,275\nInternational £23,060"
+    )
+    assert _fees(page) == {
+        "fee_home_gbp": (11275, "full-course"),
+        "fee_international_gbp": (23060, "full-course"),
+    }
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        # Edinburgh: what a bursary covers, said of most programmes.
+        "We are offering up to two bursaries for full time students that will cover all tuition "
+        "fees. For most of our programmes, these are £19,100 for UK students and £40,900 for "
+        "International students.",
+        # London Film School: a term's cost.
+        "Total Termly Cost, 2-yr programme, international students £10,283.00",
+    ],
+)
+def test_bursary_covers_and_termly_costs_are_not_the_fee(page):
+    assert _fees(page) == {}

@@ -38,7 +38,8 @@ _NOT_A_FEE = re.compile(
     r"\bmodules?\b.{0,20}\bat\b|credit modules?|\beach\b(?! year)|"
     r"majority of|most (?:of our )?(?:taught )?(?:courses|programmes)|"
     r"some courses|standard (?:tuition )?fee|exceptions (?:will )?apply|"
-    r"graduate (?:after|early)|exit award|leave (?:the course )?early|withdraw",
+    r"graduate (?:after|early)|exit award|leave (?:the course )?early|withdraw|"
+    r"\btermly\b|per term\b|each term\b",
     re.I,
 )
 _HOME = re.compile(
@@ -48,7 +49,7 @@ _HOME = re.compile(
 )
 _REST_OF_UK = re.compile(r"rest of (?:the )?uk|\bruk\b|england, wales|english, welsh", re.I)
 _INTERNATIONAL = re.compile(
-    r"\b(international|overseas|non-uk|eu and|eu/|islands)\b"
+    r"\b(international|overseas|non-uk|(?<!channel )islands)\b"
     # A subject, not a fee status: "MA in International Relations".
     r"(?!\s+(?:relations|business|development|law|management|studies|politics|security|trade|"
     r"marketing|finance|affairs|economics|hospitality|tourism|journalism|commercial|banking|"
@@ -156,6 +157,23 @@ class _Amount:
     stated: bool = False
 
 
+def _status_columns(text: str) -> list[str]:
+    """The fee statuses a line of column headers names, in order ("UK/EU/EEA Students
+    International Students" -> home, international), or [] when it names fewer than two, or
+    carries an amount itself."""
+    if len(text) > 120 or MONEY.search(text):
+        return []
+    found = sorted(
+        [(m.start(), "home") for m in _HOME.finditer(text)]
+        + [(m.start(), "international") for m in _INTERNATIONAL.finditer(text)]
+    )
+    names: list[str] = []
+    for _, name in found:
+        if not names or names[-1] != name:
+            names.append(name)
+    return names if len(names) >= 2 else []
+
+
 def _only_mode(text: str) -> str | None:
     """The one mode a sentence names, or None when it names neither or both."""
     full, part = FULL_TIME.search(text), PART_TIME.search(text)
@@ -178,7 +196,12 @@ def fee_amounts(  # noqa: C901 - the fee rules in one reading order; split in th
 ) -> list[_Amount]:
     amounts = []
     order = 0
+    footnotes = [line.text for line in lines if re.match(r"\s*\*(?!\*)\s*\w", line.text)]
+    footnote_period = _period(" ".join(footnotes)) if len(footnotes) == 1 else None
+    below_period: str | None = None
     for index, line in each_line(lines):
+        if _FEES_BELOW.search(line.text):
+            below_period = "full-course"
         if not MONEY.search(line.text):
             continue
         context = contexts[index]
@@ -214,6 +237,11 @@ def fee_amounts(  # noqa: C901 - the fee rules in one reading order; split in th
                 # A fee paid in stages ("£5,155 (stage 1) £6,500 (stage 2)", "£8,700 for year
                 # one and £2,900 for year two"): no one amount is the programme's fee.
                 continue
+            # "UK/EU/EEA Students International Students" over "£59,298 £59,498": a header of
+            # statuses over a line of as many amounts gives each amount its column's status.
+            columns = _status_columns(lines[index - 1].text) if index and not line.row else []
+            if len(columns) != len(matches):
+                columns = []
             previous_end = 0
             for number, match in enumerate(matches):
                 order += 1
@@ -231,6 +259,8 @@ def fee_amounts(  # noqa: C901 - the fee rules in one reading order; split in th
                 near = f"{before[-80:]} {_CLAUSE_END.split(own_after[:40], maxsplit=1)[0]}"
                 if label_not_a_fee or _NOT_A_FEE.search(near):
                     continue
+                if _SAID_OF_OTHERS.search(segment[: match.start()]):
+                    continue  # "bursaries that cover ... For most of our programmes, these are"
                 if _RANGE_AFTER.match(after) or re.search(r"(?:-|–|to)\s*$", before[-4:]):
                     continue
                 if re.match(r"£\d", after) or re.search(
@@ -258,7 +288,11 @@ def fee_amounts(  # noqa: C901 - the fee rules in one reading order; split in th
                     period = _period(before[-60:] + after[:60], head, label, header_line, context)
                     year = year_in(segment, label, head, header_line, context)
                 else:
-                    status = _status(before, after) or _status(context, "")
+                    status = (
+                        columns[number]
+                        if columns
+                        else _status(before, after) or _status(context, "")
+                    )
                     # A mode or period the sentence says once covers each amount in it:
                     # "Full-time Home students: £3,500, International students: £10,000 per
                     # annum".
@@ -266,6 +300,9 @@ def fee_amounts(  # noqa: C901 - the fee rules in one reading order; split in th
                         study_mode(before, after) or _only_mode(segment) or study_mode(context, "")
                     )
                     period = _period(before[-80:] + " " + after[:60], segment, context)
+                    if period is None and re.match(r"\s*\*(?!\*)", after):
+                        period = footnote_period  # "£14,500 *" ... "* Price per academic year"
+                    period = period or below_period
                     year = year_in(segment, context)
                 if status is None:
                     # No status said: kept apart (choose_fees reads it as everyone's fee only on
@@ -294,6 +331,18 @@ _LATER_DISCOUNT = re.compile(r"^\s*\(\s*\d{1,2}\s*% discount[^)]{0,40}\)", re.I)
 # The amount ends a sentence that says what the fee is: "... are £55,080", "costs £9,000",
 # "will be £12,000".
 _STATED_BEFORE = re.compile(r"\b(?:are|is|costs?|will be|amounts? to|totals?)\s*(?::\s*)?$", re.I)
+# Earlier in the sentence: the amounts are a general rate or what an award covers.
+_SAID_OF_OTHERS = re.compile(
+    r"\b(?:for )?(?:all|most) (?:of )?our (?:taught )?(?:postgraduate )?(?:programmes|courses)\b|"
+    r"\bbursar|\bscholarship|\bgraduate (?:after|early)\b",
+    re.I,
+)
+# "The fees listed below are the overall costs ...": the period of the amounts after it that say
+# none themselves.
+_FEES_BELOW = re.compile(
+    r"\bfees? (?:listed |shown |given )?below (?:are|is) (?:the )?(?:overall|total|full|whole)",
+    re.I,
+)
 _STAGED = re.compile(
     r"£[\d,]+(?:\.\d\d)?\s*(?:\((?:stage|year|part)\s*[12]\)|for (?:year (?:one|1)|the first year))"
     r"[^£]{0,60}£[\d,]+(?:\.\d\d)?\s*(?:\((?:stage|year|part)\s*2\)|for (?:year (?:two|2)|the "
