@@ -126,6 +126,8 @@ def build_catalogue(
     wanted = f"{programmes}/{universities}"
     if reuse and database.exists() and marker.exists() and marker.read_text() == wanted:
         log(f"  reusing {database.relative_to(ROOT)} ({programmes:,} programmes)")
+        # Migrations added since it was built (the data stays; new tables start empty).
+        manage(production_env(database), "migrate", "--noinput", quiet=True)
         return
     OUT.mkdir(parents=True, exist_ok=True)
     for path in (database, marker, Path(f"{database}-wal"), Path(f"{database}-shm")):
