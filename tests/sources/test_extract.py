@@ -904,3 +904,21 @@ def test_fees_below_said_to_be_overall_costs_are_whole_course_fees():
 )
 def test_bursary_covers_and_termly_costs_are_not_the_fee(page):
     assert _fees(page) == {}
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        # A review's case: the mode after the first length belongs to the second.
+        "This one-year degree is also available part-time over 24 months.",
+        # Both orders of a fact box run together.
+        "1 year full-time 2 years part-time",
+        "Full-time 1 year part-time 2 years",
+        "Full-time: 1 year Part-time: 2 years",
+    ],
+)
+def test_two_lengths_in_one_clause_each_take_the_mode_beside_them(page):
+    assert _durations(page, one_programme=True) == {
+        "duration_full_time_months": 12,
+        "duration_part_time_months": 24,
+    }

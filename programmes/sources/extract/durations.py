@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from .common import (
@@ -115,6 +116,36 @@ def _clauses(text: str) -> list[str]:
     ]
 
 
+def _one_length_each(clauses: list[str]) -> list[str]:
+    """Clauses cut after each length but the last, so that a mode word is read with the length
+    it sits beside: "This one-year degree is also available part-time over 24 months" is
+    "This one-year" and "degree is also available part-time over 24 months"."""
+    cut = []
+    for clause in clauses:
+        matches = list(_DURATION.finditer(clause))
+        start = 0
+        for this, following in itertools.pairwise(matches):
+            between = clause[this.end() : following.start()]
+            # "1 year full-time 2 years part-time" (each mode after its length) or "Full-time
+            # 1 year part-time 2 years" (before it).
+            mode_first = _MODE_BEFORE.search(clause[start : this.start()])
+            trailing = None if mode_first else _MODE_AFTER.match(between)
+            if trailing:
+                end = this.end() + trailing.end()
+            else:
+                modes = list(_ANY_MODE.finditer(between))  # "... part-time over 24 months"
+                end = this.end() + (modes[-1].start() if modes else 0)
+            cut.append(clause[start:end])
+            start = end
+        cut.append(clause[start:])
+    return cut
+
+
+_MODE_AFTER = re.compile(r"^\s*[,(–-]?\s*(?:full|part)[\s-]?time\)?", re.I)
+_MODE_BEFORE = re.compile(r"(?:full|part)[\s-]?time\s*[:–-]?\s*$", re.I)
+_ANY_MODE = re.compile(r"\b(?:full|part)[\s-]?time\b", re.I)
+
+
 def find_durations(  # noqa: C901
     lines: list[Line], contexts: list[str], *, one_programme: bool = True
 ) -> list[Fact]:
@@ -148,7 +179,7 @@ def find_durations(  # noqa: C901
             lengths = []  # (months, the mode the clause says itself or None, quote)
             carried = None  # "part-time or split-study over two years": the mode before "or"
             excluded = False  # the clause before was a maximum or a range
-            for clause in _clauses(sentence):
+            for clause in _one_length_each(_clauses(sentence)):
                 match = _DURATION.search(clause)
                 if not match:
                     carried = study_mode(clause, "")
