@@ -167,7 +167,7 @@ def line_contexts(lines: list[Line]) -> list[str]:
         contexts.append(clean(f"{heading} {label}") if label != heading else heading)
         if line.heading and not line.table_head:
             heading, label = line.text[:120], ""
-        elif _BARE_MODE.match(line.text) and _mode_list(lines, index):
+        elif MODE_ONLY.match(line.text) and _mode_list(lines, index):
             # "Attendance", "Full-time", "Part-time", "Fees": the modes are values of the label
             # above them, not titles of what follows.
             continue
@@ -184,13 +184,15 @@ def line_contexts(lines: list[Line]) -> list[str]:
     return contexts
 
 
-_BARE_MODE = re.compile(r"^\s*(?:full|part)[\s-]?time\s*$", re.I)
+# A mode on its own line ("Full-time", "• Part time:"): a value in a list of modes, or the label
+# above a length.
+MODE_ONLY = re.compile(r"^[-•*\s]*(full[- ]?time|part[- ]?time)[\s:]*$", re.I)
 
 
 def _mode_list(lines: list[Line], index: int) -> bool:
     """Whether the bare mode at ``index`` is one of a list of modes (a line beside it is one)."""
     return any(
-        0 <= near < len(lines) and bool(_BARE_MODE.match(lines[near].text))
+        0 <= near < len(lines) and bool(MODE_ONLY.match(lines[near].text))
         for near in (index - 1, index + 1)
     )
 

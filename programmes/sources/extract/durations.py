@@ -7,6 +7,7 @@ import re
 
 from .common import (
     FULL_TIME,
+    MODE_ONLY,
     PART_TIME,
     Fact,
     each_line,
@@ -51,8 +52,6 @@ _LENGTH_OF_COURSE = re.compile(
     r"(?:msc|ma|mres|mph|master['’]?s|programme|course|degree)\b",
     re.I,
 )
-# A mode on its own line or as the label above ("Full-time" then "1 year").
-_MODE_ONLY = re.compile(r"^[-•*\s]*(full[- ]?time|part[- ]?time)[\s:]*$", re.I)
 _NOT_A_COURSE_LENGTH = re.compile(
     r"placement|project|dissertation|module|internship|experience|visa|post-study|graduate "
     r"route|ago|deadline|within(?!\s+an?\s+(?:one|1)[\s-]year\b)|at least|\bconsider\b|"
@@ -158,7 +157,7 @@ def find_durations(  # noqa: C901
         context = contexts[index]
         labelled = _DURATION_LABEL.search(f"{text[:40]} {context}")
         above = lines[index - 1].text if index else ""
-        mode_above = _MODE_ONLY.match(above) if len(text) <= 40 else None
+        mode_above = MODE_ONLY.match(above) if len(text) <= 40 else None
         if not one_programme and "£" in text:
             continue
         for _, sentence in sentences(text):
