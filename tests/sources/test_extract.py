@@ -922,3 +922,42 @@ def test_two_lengths_in_one_clause_each_take_the_mode_beside_them(page):
         "duration_full_time_months": 12,
         "duration_part_time_months": 24,
     }
+
+
+# Lines of the part12 batch of real snippets (measured untouched, then tuned on).
+
+
+def test_a_line_after_the_fee_saying_it_is_charged_per_annum_gives_its_period():
+    # Queen Mary: the period is the sentence under the fee, not beside it.
+    page = (
+        "Fees\nHome: £12,650\nThe course fee is charged per annum for 2 years. Note that fees may "
+        "be subject to an increase on an annual basis - see details on our tuition fees page."
+    )
+    assert _fees(page) == {"fee_home_gbp": (12650, "per-year")}
+    # A line about increases alone says nothing of the fee's period.
+    page = "Fees\nHome: £12,650\nNote that fees may be subject to an increase on an annual basis."
+    assert _fees(page) == {"fee_home_gbp": (12650, None)}
+
+
+def test_a_length_shared_by_the_masters_and_its_diploma_is_the_programmes():
+    # Bournemouth: "PG Dip and MSc: 2 years full-time" (an exit award's own line is not).
+    assert _durations("Key information\nPG Dip and MSc: 2 years full-time", one_programme=True) == {
+        "duration_full_time_months": 24
+    }
+    assert _durations("• PGDip: 120 credits, 2 academic years", one_programme=True) == {}
+
+
+def test_a_bare_length_under_how_do_you_want_to_study_is_the_length():
+    # Canterbury Christ Church's fact box.
+    page = "How do you want to study?\n\n\n2 years\n\nUCAS code:"
+    assert _durations(page, one_programme=True) == {"duration_full_time_months": 24}
+
+
+def test_lengths_in_the_header_of_a_fee_schedule_are_no_programmes_length():
+    # Imperial's Faculty of Medicine fee table: the columns' lengths are its courses' modes.
+    page = (
+        "MSc Allergy\n\nEntry CohortHome/EUIslands/Overseas\n"
+        " PGDipMSc Two-Year PTMSc Three-Year PTPGDipMSc Two-Year PTMSc Three-Year PT\n"
+        "2020 Cohort £ 6,000.00 £ 6,000.00  £ 6,000.00 £ 17,800.00 £ 17,800.00 £ 17,800.00"
+    )
+    assert _durations(page, one_programme=False) == {}

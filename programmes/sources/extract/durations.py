@@ -8,6 +8,7 @@ import re
 from .common import (
     FULL_TIME,
     MODE_ONLY,
+    MONEY,
     PART_TIME,
     Fact,
     each_line,
@@ -74,12 +75,16 @@ _GENERAL = re.compile(r"\b(?:usually|generally|typical(?:ly)?|normally|varies|te
 # years, you'll be charged 50%"): not the course's length.
 _FEE_TERMS = re.compile(r"\bfees?\b|\bcharged\b|pro-?rata", re.I)
 # A list item about an exit award, not the master's: "• PGDip: 120 credits, 2 academic years".
+# ("PG Dip and MSc: 2 years full-time" is the master's length too.)
 _EXIT_AWARD_ITEM = re.compile(
-    r"^[\s•*-]*(?:pg ?cert|pg ?dip|postgraduate (?:certificate|diploma))\b(?!\s*/)", re.I
+    r"^[\s•*-]*(?:pg ?cert|pg ?dip|postgraduate (?:certificate|diploma))\b(?!\s*/)"
+    r"(?![^:]{0,20}\b(?:msc|ma|mres|master))",
+    re.I,
 )
 _DURATION_LABEL = re.compile(
     r"duration|course length|length of (?:the )?(?:course|programme|study)|programme length|"
-    r"how long|study options|mode of study|study mode|attendance|^length\b|"
+    r"how long|how do you want to study|study options|mode of study|study mode|attendance|"
+    r"^length\b|"
     r"(?:programme|course|degree|msc|it) (?:lasts|runs|takes)\b",
     re.I,
 )
@@ -145,6 +150,13 @@ _MODE_BEFORE = re.compile(r"(?:full|part)[\s-]?time\s*[:–-]?\s*$", re.I)
 _ANY_MODE = re.compile(r"\b(?:full|part)[\s-]?time\b", re.I)
 
 
+def _header_over_prices(lines: list[Line], index: int) -> bool:
+    """Several lengths over a line of several prices: a fee table's column headers ("MSc
+    Two-Year PT | MSc Three-Year PT" over "£6,000.00 £6,000.00")."""
+    below = lines[index + 1].text if index + 1 < len(lines) else ""
+    return len(MONEY.findall(below)) >= 2 and len(_DURATION.findall(lines[index].text[:2000])) >= 2
+
+
 def find_durations(  # noqa: C901
     lines: list[Line], contexts: list[str], *, one_programme: bool = True
 ) -> list[Fact]:
@@ -158,8 +170,8 @@ def find_durations(  # noqa: C901
         labelled = _DURATION_LABEL.search(f"{text[:40]} {context}")
         above = lines[index - 1].text if index else ""
         mode_above = MODE_ONLY.match(above) if len(text) <= 40 else None
-        if not one_programme and "£" in text:
-            continue
+        if not one_programme and ("£" in text or _header_over_prices(lines, index)):
+            continue  # a fee schedule's row, or its header ("MSc Two-Year PT" over the prices)
         for _, sentence in sentences(text):
             if not _DURATION.search(sentence):
                 continue

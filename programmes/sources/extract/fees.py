@@ -302,7 +302,7 @@ def fee_amounts(  # noqa: C901 - the fee rules in one reading order; split in th
                     period = _period(before[-80:] + " " + after[:60], segment, context)
                     if period is None and re.match(r"\s*\*(?!\*)", after):
                         period = footnote_period  # "£14,500 *" ... "* Price per academic year"
-                    period = period or below_period
+                    period = period or below_period or _period_said_under(lines, index)
                     year = year_in(segment, context)
                 if status is None:
                     # No status said: kept apart (choose_fees reads it as everyone's fee only on
@@ -325,6 +325,20 @@ def fee_amounts(  # noqa: C901 - the fee rules in one reading order; split in th
                     )
                 )
     return amounts
+
+
+# The line under a fee saying how it is charged: "The course fee is charged per annum for 2
+# years." (not "fees may be subject to an increase on an annual basis").
+_CHARGED_PER = re.compile(
+    r"^\W*(?:the )?(?:course |tuition |programme )?fees? (?:is|are) (?:charged|payable|paid) "
+    r"(per annum|per (?:academic )?year|each year|annually)\b",
+    re.I,
+)
+
+
+def _period_said_under(lines: list[Line], index: int) -> str | None:
+    below = lines[index + 1].text if index + 1 < len(lines) else ""
+    return "per-year" if _CHARGED_PER.match(below) and not MONEY.search(below) else None
 
 
 _LATER_DISCOUNT = re.compile(r"^\s*\(\s*\d{1,2}\s*% discount[^)]{0,40}\)", re.I)
