@@ -85,3 +85,18 @@ def test_the_database_in_use_is_the_one_configured(record_property):
     record_property("database", connection.vendor)
     configured = os.environ.get("DATABASE_URL", "")
     assert connection.vendor == ("postgresql" if configured.startswith("postgres") else "sqlite")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner")
+def test_postgresql_works_out_a_search_once_not_once_per_programme(catalogue):
+    # With unaccent (only STABLE) inline, the query was evaluated for every row filtered: a
+    # broad search took 760 ms of SQL at 20,000 programmes. Planned as a constant, it takes 155.
+    from programmes.search import parse
+    from programmes.search.backends import postgresql
+
+    sql, params = postgresql.matching_ids(parse("santé numérique"))
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "unaccent" not in plan
+    assert "'sant'" in plan  # the folded tsquery, accents removed: a constant
