@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 # Local mode: no configuration needed. Override any of these in the environment.
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test test-fast typecheck lock lint fmt install migrate bench load bench-export bench-extract bench-search bench-sources wrk clean mutation hand-mutations
+.PHONY: run test test-fast typecheck lock lint fmt install migrate bench load bench-export bench-extract bench-search bench-search-pg bench-sources wrk clean mutation hand-mutations
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -110,6 +110,11 @@ bench-sources: install
 # programmes, caches off, in-process (no server, no network); about 2 minutes.
 bench-search: install
 	$(PY) bench/search_bench.py
+
+# The same on a throwaway PostgreSQL on a loopback port (deploy/services.sh; Debian's postgresql
+# package), the production database; about 3 minutes.
+bench-search-pg: install
+	bash -c 'source deploy/services.sh; trap stop_services EXIT; start_postgres "$$(free_port)" >/dev/null; $(PY) bench/search_bench.py --postgres "$$DATABASE_URL"'
 
 # The load generator, from Debian's packages (needs root or sudo on a fresh machine).
 wrk:

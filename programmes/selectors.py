@@ -126,7 +126,18 @@ def counted(*, filterset: ProgrammeFilter) -> tuple[int, int, dict[str, dict[str
     # filters: the same rows when none is set, so one query then).
     not_recorded = {name: Count("pk", filter=~fact.recorded) for name, fact in FACT_FILTERS.items()}
     unrecorded_condition = filterset.unrecorded_condition()
-    if not filterset.fact_filters():
+    per_university = None
+    if not filterset.fact_filters() and not filterset.selected("university"):
+        # The universities' facet counts over the same rows: the count, the facts not recorded
+        # and the facet in one pass over the programmes, not two (a broad search at 20,000
+        # programmes reads 12,000 rows in each).
+        rows = list(
+            filterset.qs.order_by().values("university_id").annotate(n=Count("pk"), **not_recorded)
+        )
+        per_university = {row["university_id"]: row["n"] for row in rows}
+        figures = {key: sum(row[key] for row in rows) for key in ("n", *not_recorded)}
+        count, unrecorded = figures["n"], 0
+    elif not filterset.fact_filters():
         figures = filterset.qs.order_by().aggregate(n=Count("pk"), **not_recorded)
         count, unrecorded = figures["n"], 0
     else:
@@ -146,7 +157,7 @@ def counted(*, filterset: ProgrammeFilter) -> tuple[int, int, dict[str, dict[str
         facets: dict[str, dict[str, int]] = {f: {} for f in ("nation", "region", "university")}
         facets["topic"] = {}
     else:
-        facets = facet_counts(filterset=filterset)
+        facets = facet_counts(filterset=filterset, per_university=per_university)
     facets["not_recorded"] = {name: figures[name] for name in FACT_FILTERS} | {"all": figures["n"]}
     return count, unrecorded, facets
 
@@ -254,14 +265,16 @@ def site_search(*, text: str, limit: int = 10, request=None) -> dict:
     }
 
 
-def facet_counts(*, filterset: ProgrammeFilter) -> dict[str, dict[str, int]]:
+def facet_counts(
+    *, filterset: ProgrammeFilter, per_university: dict[int, int] | None = None
+) -> dict[str, dict[str, int]]:
     """Counts beside each choice of the nation, region, university and topic filters.
 
     Each facet is counted over the results of every *other* active filter, so a count says how
     many programmes that choice would add. Nations and universities are counted by
     ``university_id`` alone (an index scan, no join; the filter's university options say which
     slug, nation and region each id is), in one query when no place is filtered; topics in one
-    more.
+    more. ``per_university``: the universities' counts when the caller has them already.
     """
     universities = {u["pk"]: u for u in filterset.university_options}
 
@@ -269,7 +282,8 @@ def facet_counts(*, filterset: ProgrammeFilter) -> dict[str, dict[str, int]]:
         qs = filterset.queryset_without(facet).order_by().values_list("university_id")
         return dict(qs.annotate(n=Count("pk")))
 
-    per_university = by_university("university")
+    if per_university is None:
+        per_university = by_university("university")
     # A place facet that is not filtered on counts over every filter, as the universities do
     # when they are not filtered on either: the same rows, no other query.
     university_free = not filterset.selected("university")

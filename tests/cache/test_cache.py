@@ -50,9 +50,10 @@ def test_warm_list_page_makes_no_queries(client, catalogue, query):
     # A search also reads the synonym groups once (then cached with the catalogue), and reads
     # its page as ids sorted by rank, then those cards (selectors.programme_page).
     # A search also reads the place and mode words once (then cached with the catalogue), and
-    # counts (nations and universities share one facet query); the list without one reads the
-    # stored counts (programmes/counts.py): filter options, counts, cards and their topics.
-    assert cold == (10 if "q=" in query else 5)
+    # counts (the count, nations and universities in one grouped query, topics in another); the
+    # list without one reads the stored counts (programmes/counts.py): filter options, counts,
+    # cards and their topics.
+    assert cold == (9 if "q=" in query else 5)
     assert warm == 0
     assert first.status_code == second.status_code == 200
     # The warm page is served from the rendered-page cache: same programmes, no rendering.
