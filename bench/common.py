@@ -135,6 +135,12 @@ def build_catalogue(
     env = production_env(database)
     log(f"  building {database.relative_to(ROOT)}: {programmes:,} programmes")
     manage(env, "migrate", "--noinput", quiet=True)
+    seed(env, programmes, universities)
+    marker.write_text(wanted)
+
+
+def seed(env: dict[str, str], programmes: int, universities: int) -> None:
+    """A labelled synthetic catalogue (``seed_synthetic``) in the database ``env`` names."""
     manage(
         env,
         "seed_synthetic",
@@ -144,7 +150,6 @@ def build_catalogue(
         str(universities),
         "--topics-from-vocabulary",
     )
-    marker.write_text(wanted)
 
 
 def collectstatic() -> None:

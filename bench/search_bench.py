@@ -121,15 +121,7 @@ def build_postgres_catalogue(url: str, database, programmes: int, universities: 
     common.manage(env, "flush", "--noinput", quiet=True)
     empty_index = "from django.db import connection; connection.cursor().execute('{}')"
     common.manage(env, "shell", "-c", empty_index.format("TRUNCATE programmes_search"), quiet=True)
-    common.manage(
-        env,
-        "seed_synthetic",
-        "--programmes",
-        str(programmes),
-        "--universities",
-        str(universities),
-        "--topics-from-vocabulary",
-    )
+    common.seed(env, programmes, universities)
     common.manage(env, "shell", "-c", empty_index.format("VACUUM ANALYZE"), quiet=True)
 
 
