@@ -961,3 +961,17 @@ def test_lengths_in_the_header_of_a_fee_schedule_are_no_programmes_length():
         "2020 Cohort £ 6,000.00 £ 6,000.00  £ 6,000.00 £ 17,800.00 £ 17,800.00 £ 17,800.00"
     )
     assert _durations(page, one_programme=False) == {}
+
+
+# Lines of the part13 batch of real snippets (measured untouched, then tuned on).
+
+
+def test_an_advance_fee_payment_is_not_the_fee():
+    # Goldsmiths' page for international students: a deposit by another name.
+    page = (
+        "Tuition fees\nTo find out how much your course will cost, please visit the relevant "
+        "programme page.\nIf you are a self-financing international student you'll need to make "
+        "an advanced fee payment of £4,000 to secure your place at Goldsmiths."
+    )
+    assert _fees(page) == {}
+    assert extract(page, one_programme=False) == []

@@ -39,7 +39,8 @@ _NOT_A_FEE = re.compile(
     r"majority of|most (?:of our )?(?:taught )?(?:courses|programmes)|"
     r"some courses|standard (?:tuition )?fee|exceptions (?:will )?apply|"
     r"graduate (?:after|early)|exit award|leave (?:the course )?early|withdraw|"
-    r"\btermly\b|per term\b|each term\b",
+    r"\btermly\b|per term\b|each term\b|advanced? (?:fee )?payment|advance (?:tuition )?fee|"
+    r"prepayment|pre-payment",
     re.I,
 )
 _HOME = re.compile(
