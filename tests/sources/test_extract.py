@@ -975,3 +975,18 @@ def test_an_advance_fee_payment_is_not_the_fee():
     )
     assert _fees(page) == {}
     assert extract(page, one_programme=False) == []
+
+
+def test_a_price_after_a_label_with_its_period_but_no_pound_sign_is_read():
+    # Durham's fee box.
+    page = (
+        "Course length\n1 year full-time, 2 years part-time\nTuition Fees\n"
+        "- Home (Full-time): 12,800 per year\n- Overseas (Full-time): 29,000 per year"
+    )
+    assert _fees(page) == {
+        "fee_home_gbp": (12800, "per-year"),
+        "fee_international_gbp": (29000, "per-year"),
+    }
+    # Without its period, or without the label's colon, a number is no price.
+    assert _fees("Tuition Fees\n- Home (Full-time): 12,800") == {}
+    assert _fees("Tuition fees\nWe welcome 12,800 students per year") == {}

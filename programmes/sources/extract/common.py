@@ -71,9 +71,12 @@ FEE_FIELDS = ("fee_home_gbp", "fee_international_gbp")
 MAX_QUOTE = 300
 
 
+# An amount: "£12,800", "GBP 12800", "12,800 pounds", or a price after a label's colon with
+# its period but no currency sign ("Home (Full-time): 12,800 per year", Durham's fee boxes).
 MONEY = re.compile(
     r"(?:£|GBP\s?)\s?(\d{1,3}(?:,\d{3})+|\d{4,6})(?:\.\d{2})?(?!\s*(?:k\b|million|m\b))"
-    r"|\b(\d{1,3}(?:,\d{3})+|\d{4,6})(?:\.\d{2})?\s?(?:GBP|pounds)\b",
+    r"|\b(\d{1,3}(?:,\d{3})+|\d{4,6})(?:\.\d{2})?\s?(?:GBP|pounds)\b"
+    r"|(?<=: )(\d{1,3}(?:,\d{3})+)(?=\s(?:per (?:academic )?year|per annum)\b)",
     re.I,
 )
 

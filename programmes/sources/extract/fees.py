@@ -270,7 +270,7 @@ def fee_amounts(  # noqa: C901 - the fee rules in one reading order; split in th
                     continue  # table cells run together ("£854£1,709£21,550"): columns unknown
                 if re.search(r"\bfrom\s*$|\bup to\s*$|\bover\s*$|\bunder\s*$", before, re.I):
                     continue
-                value = int((match.group(1) or match.group(2)).replace(",", ""))
+                value = int((match.group(1) or match.group(2) or match.group(3)).replace(",", ""))
                 if not 1000 <= value <= 100_000:
                     continue
                 if line.row:
