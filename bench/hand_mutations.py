@@ -70,7 +70,7 @@ CHANGES = [
     Change(
         "3a",
         "a programme is listed as similar to itself",
-        [("programmes/selectors.py", "        .exclude(pk=programme.pk)\n", "")],
+        [("programmes/selectors.py", "        .exclude(programme_id=programme.pk)\n", "")],
         ["tests/catalogue/test_related_programmes.py"],
     ),
     Change(
@@ -79,9 +79,14 @@ CHANGES = [
         [
             (
                 "programmes/selectors.py",
+                '        .order_by("-shared", "programme__title", "programme_id")\n',
+                '        .order_by("programme__title", "programme_id")\n',
+            ),
+            (
+                "programmes/selectors.py",
                 '        .order_by("-shared", "title", "pk")\n',
                 '        .order_by("title", "pk")\n',
-            )
+            ),
         ],
         ["tests/catalogue/test_related_programmes.py"],
     ),
