@@ -198,8 +198,19 @@ def test_a_table_row_with_a_long_label_and_many_fees_is_read_in_linear_time():
         "".join(f"<p>Full-time {n} years tuition fee £{10_000 + n}</p>" for n in range(20_000)),
         # Brackets that never close after a length: an aside's look-ahead rescanned each one.
         "<p>Duration: 1 year full-time " + "(1 " * 30_000 + "</p>",
+        # 3,000 fees in one sentence (each looked back over the sentence: 12 s), over a long
+        # line saying how fees are charged (read once per line, not once per fee).
+        "<p>" + " ".join(f"Fee £{10_000 + i:,}" for i in range(3_000)) + "</p>"
+        "<p>The course fee is charged per annum " + "x " * 100_000 + "</p>",
     ],
-    ids=["ielts-then-digits", "repeated-ielts", "nested-tables", "many-fee-lines", "open-brackets"],
+    ids=[
+        "ielts-then-digits",
+        "repeated-ielts",
+        "nested-tables",
+        "many-fee-lines",
+        "open-brackets",
+        "many-fees-in-one-sentence",
+    ],
 )
 def test_hostile_pages_within_the_caps_are_read_in_about_a_second(page):
     started = time.monotonic()

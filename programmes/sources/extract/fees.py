@@ -206,6 +206,7 @@ def fee_amounts(  # noqa: C901 - the fee rules in one reading order; split in th
         if not MONEY.search(line.text):
             continue
         context = contexts[index]
+        said_under = _period_said_under(lines, index)  # once per line, not once per amount
         header_line = ""
         if line.row:
             # The column headers of this table, for a period or year said there.
@@ -217,7 +218,10 @@ def fee_amounts(  # noqa: C901 - the fee rules in one reading order; split in th
                     break
         for label, segment in fee_segments(line):
             matches = list(MONEY.finditer(segment))
-            if not matches:
+            if not matches or len(matches) > _MOST_AMOUNTS:
+                # (More amounts than any one fee statement has: a schedule run into one line,
+                # or a hostile page; each amount looks back over its sentence, so this bound
+                # also keeps the reading linear.)
                 continue
             head, _, cell = segment.partition(": ") if line.row else ("", "", segment)
             if line.row and not cell:
@@ -303,7 +307,7 @@ def fee_amounts(  # noqa: C901 - the fee rules in one reading order; split in th
                     period = _period(before[-80:] + " " + after[:60], segment, context)
                     if period is None and re.match(r"\s*\*(?!\*)", after):
                         period = footnote_period  # "£14,500 *" ... "* Price per academic year"
-                    period = period or below_period or _period_said_under(lines, index)
+                    period = period or below_period or said_under
                     year = year_in(segment, context)
                 if status is None:
                     # No status said: kept apart (choose_fees reads it as everyone's fee only on
@@ -327,6 +331,8 @@ def fee_amounts(  # noqa: C901 - the fee rules in one reading order; split in th
                 )
     return amounts
 
+
+_MOST_AMOUNTS = 40  # in one sentence or table cell
 
 # The line under a fee saying how it is charged: "The course fee is charged per annum for 2
 # years." (not "fees may be subject to an increase on an annual basis").
