@@ -37,6 +37,11 @@ def reading_within(seconds: float) -> Iterator[None]:
         _deadline.reset(token)
 
 
+def text_below(lines: Sequence[Line], index: int) -> str:
+    """The text of the line after ``lines[index]``, or "" at the end."""
+    return lines[index + 1].text if index + 1 < len(lines) else ""
+
+
 def each_line(lines: Sequence[Line]) -> Iterator[tuple[int, Line]]:
     """``enumerate(lines)``, stopping with ``TooSlow`` once the page's deadline has passed."""
     deadline = _deadline.get()

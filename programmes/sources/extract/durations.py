@@ -15,6 +15,7 @@ from .common import (
     quote_around,
     sentences,
     study_mode,
+    text_below,
     with_label,
 )
 from .text import Line
@@ -153,7 +154,7 @@ _ANY_MODE = re.compile(r"\b(?:full|part)[\s-]?time\b", re.I)
 def _header_over_prices(lines: list[Line], index: int) -> bool:
     """Several lengths over a line of several prices: a fee table's column headers ("MSc
     Two-Year PT | MSc Three-Year PT" over "£6,000.00 £6,000.00")."""
-    below = lines[index + 1].text if index + 1 < len(lines) else ""
+    below = text_below(lines, index)
     return len(MONEY.findall(below)) >= 2 and len(_DURATION.findall(lines[index].text[:2000])) >= 2
 
 

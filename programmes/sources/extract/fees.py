@@ -17,6 +17,7 @@ from .common import (
     quote_around,
     sentences,
     study_mode,
+    text_below,
     year_in,
 )
 from .text import Line
@@ -344,7 +345,7 @@ _CHARGED_PER = re.compile(
 
 
 def _period_said_under(lines: list[Line], index: int) -> str | None:
-    below = lines[index + 1].text if index + 1 < len(lines) else ""
+    below = text_below(lines, index)
     return "per-year" if _CHARGED_PER.match(below) and not MONEY.search(below) else None
 
 
