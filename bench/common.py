@@ -128,6 +128,8 @@ def build_catalogue(
         log(f"  reusing {database.relative_to(ROOT)} ({programmes:,} programmes)")
         # Migrations added since it was built (the data stays; new tables start empty).
         manage(production_env(database), "migrate", "--noinput", quiet=True)
+        # And the stored counts in the shape this code reads (a new field starts empty).
+        manage(production_env(database), "rebuild_catalogue_counts", quiet=True)
         return
     OUT.mkdir(parents=True, exist_ok=True)
     for path in (database, marker, Path(f"{database}-wal"), Path(f"{database}-shm")):

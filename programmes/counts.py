@@ -23,14 +23,21 @@ keeps its row, so the counts are not read until that write's own rebuild has cou
 
 from __future__ import annotations
 
+import json
 import logging
+import sys
+from array import array
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
-from django.db import transaction
-from django.db.models import Count, Exists
+from django.db import connection, transaction
+from django.db.models import Case, Count, Exists, IntegerField, Value, When
+from django.db.models.functions import Length
 from django.utils import timezone
 
-from .models import RECORDED, CatalogueCounts, CatalogueCountsChange, Programme
+from .models import RECORDED, CatalogueCounts, CatalogueCountsChange, Programme, Status
 
 logger = logging.getLogger(__name__)
 
@@ -73,6 +80,202 @@ def build() -> dict[str, Any]:
     return {"facts": list(FACTS), "universities": universities, "topics": topics}
 
 
+INDEX_VERSION = 5
+# The index's arrays, in the order they are packed, with their lengths: "count" (one a
+# published programme), "span" (one a programme id, 0 up to the largest), "topics" (one a
+# topic), "topics+1" and "links" (one a topic of a set of topics).
+_COLUMNS = (
+    ("ids", "count"),
+    ("university", "count"),
+    ("profile", "count"),
+    ("flags", "count"),
+    ("title_length", "count"),
+    ("order", "count"),
+    ("topic_ids", "topics"),
+    ("topic_start", "topics+1"),
+    ("topic_profiles", "links"),
+    ("dense", "span"),
+)
+# Unpacked as lists, not arrays: reading an item of a list makes no new int object, so counting
+# 13,000 matches' universities takes half the time (the other columns are read less).
+_COUNTED = {"university", "profile", "flags"}
+# ``dense`` (id -> position, -1 for none) is kept while ids are this dense or denser; a
+# catalogue whose ids are sparser looks positions up in a dict built when read.
+DENSE_AT_MOST = 4
+
+
+def _smallest_code(values: Sequence[int]) -> str:
+    """The array type code of the fewest bytes that holds every one of ``values``."""
+    low, high = min(values, default=0), max(values, default=0)
+    for code in ("b", "B", "h", "H", "i", "I", "q"):
+        size = array(code).itemsize * 8
+        least, most = (
+            (-(2 ** (size - 1)), 2 ** (size - 1) - 1) if code.islower() else (0, 2**size - 1)
+        )
+        if least <= low and high <= most:
+            return code
+    raise OverflowError("an id beyond 64 bits")
+
+
+@dataclass(frozen=True)
+class CatalogueIndex:
+    """Per published programme (its position: the programmes in id order), what a search's
+    count, facets and ranked page need without reading the programmes:
+
+    - ``university``: its university's id;
+    - ``profile``: its set of topics, a number shared by the programmes with the same topics;
+      the sets holding topic ``topic_ids[t]`` are ``topic_profiles[topic_start[t]:
+      topic_start[t + 1]]``;
+    - ``flags``: the facts it does not record (bit ``i`` for ``FACTS[i]``);
+    - ``title_length``; and ``order``: every position in the order a search sorts programmes
+      of equal relevance (shorter titles first, then by title and id, as the database sorts
+      them).
+
+    Packed as arrays of the smallest type that holds their values (about 15 bytes a
+    programme at 20,000), read in one query and unpacked without a loop."""
+
+    ids: Sequence[int]
+    university: Sequence[int]
+    profile: Sequence[int]
+    flags: Sequence[int]
+    title_length: Sequence[int]
+    order: Sequence[int]
+    topic_ids: Sequence[int]
+    topic_start: Sequence[int]
+    topic_profiles: Sequence[int]
+    dense: Sequence[int]  # id -> position (-1: not published), or empty (ids too sparse)
+
+    @cached_property
+    def _position(self) -> dict[int, int]:
+        return dict(zip(self.ids, range(len(self.ids)), strict=True))
+
+    def positions(self, ids: list[int]) -> list[int]:
+        """The positions of the published programmes among ``ids`` (others left out)."""
+        if self.dense:
+            dense = self.dense
+            return [p for p in map(dense.__getitem__, filter(len(dense).__gt__, ids)) if p >= 0]
+        return [p for p in map(self._position.get, ids) if p is not None]
+
+    def profiles_with(self, topic_id: int) -> Sequence[int]:
+        """The sets of topics (``profile`` numbers) that hold ``topic_id``."""
+        for t, pk in enumerate(self.topic_ids):
+            if pk == topic_id:
+                return self.topic_profiles[self.topic_start[t] : self.topic_start[t + 1]]
+        return ()
+
+    def pack(self) -> bytes:
+        # Each column in the smallest type that holds its values: a smaller value to read.
+        codes = {name: _smallest_code(getattr(self, name)) for name, _ in _COLUMNS}
+        header = json.dumps(
+            {
+                "version": INDEX_VERSION,
+                "byteorder": sys.byteorder,
+                "facts": list(FACTS),
+                "codes": codes,
+                "count": len(self.ids),
+                "span": len(self.dense),
+                "topics": len(self.topic_ids),
+                "links": len(self.topic_profiles),
+            }
+        ).encode()
+        columns = b"".join(array(codes[name], getattr(self, name)).tobytes() for name in codes)
+        return len(header).to_bytes(4, "little") + header + columns
+
+    @classmethod
+    def unpack(cls, packed: bytes | memoryview | None) -> CatalogueIndex | None:
+        """The index, or None when it is missing, damaged, or was packed by another version,
+        another list of facts or a machine of the other byte order (the list then counts in
+        SQL, as it always can)."""
+        if not packed:
+            return None
+        try:
+            return cls._unpack(memoryview(packed))
+        except (ValueError, KeyError, TypeError, OverflowError):
+            return None
+
+    @classmethod
+    def _unpack(cls, view: memoryview) -> CatalogueIndex | None:
+        size = int.from_bytes(view[:4], "little")
+        header = json.loads(bytes(view[4 : 4 + size]))
+        if not isinstance(header, dict) or header.get("version") != INDEX_VERSION:
+            return None
+        if header.get("byteorder") != sys.byteorder or header.get("facts") != list(FACTS):
+            return None
+        codes = header.get("codes")
+        if not isinstance(codes, dict) or list(codes) != [name for name, _ in _COLUMNS]:
+            return None
+        lengths = {key: int(header[key]) for key in ("count", "span", "topics", "links")}
+        lengths["topics+1"] = lengths["topics"] + 1
+        offset, columns = 4 + size, {}
+        for name, length in _COLUMNS:
+            column = array(codes[name])
+            end = offset + lengths[length] * column.itemsize
+            if end > len(view):
+                return None
+            column.frombytes(view[offset:end])
+            columns[name] = column.tolist() if name in _COUNTED else column
+            offset = end
+        if offset != len(view):
+            return None
+        return cls(**columns)
+
+
+def build_index() -> CatalogueIndex:
+    """The index from the programmes themselves (two queries)."""
+    flags = {
+        f"no_{fact}": Case(
+            When(~RECORDED[fact], then=Value(1 << bit)),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+        for bit, fact in enumerate(FACTS)
+    }
+    # In the order a search sorts programmes of equal relevance (backends/base.score_sql):
+    # shorter titles first, then title and id, compared by the database itself.
+    rows = list(
+        Programme.objects.published()
+        .annotate(length=Length("title"), **flags)
+        .order_by("length", "title", "pk")
+        .values_list("pk", "university_id", "length", *flags)
+    )
+    topics: dict[int, list[int]] = {}
+    links = Programme.topics.through.objects.filter(programme__status=Status.PUBLISHED)
+    for programme_id, topic_id in links.order_by("topic_id").values_list(
+        "programme_id", "topic_id"
+    ):
+        topics.setdefault(programme_id, []).append(topic_id)
+    profiles: dict[tuple[int, ...], int] = {}
+    by_id = []
+    for pk, university_id, length, *bits in rows:
+        profile = profiles.setdefault(tuple(topics.get(pk, ())), len(profiles))
+        by_id.append((pk, university_id, profile, sum(bits), length))
+    by_id.sort()
+    position = {row[0]: p for p, row in enumerate(by_id)}
+    span = by_id[-1][0] + 1 if by_id else 0
+    dense = [-1] * span if span <= DENSE_AT_MOST * len(by_id) + 4096 else []
+    for pk, p in position.items() if dense else ():
+        dense[pk] = p
+    holding: dict[int, list[int]] = {}
+    for topic_set, profile in profiles.items():
+        for topic_id in topic_set:
+            holding.setdefault(topic_id, []).append(profile)
+    topic_start = [0]
+    for topic_id in holding:
+        topic_start.append(topic_start[-1] + len(holding[topic_id]))
+    return CatalogueIndex(
+        ids=[row[0] for row in by_id],
+        university=[row[1] for row in by_id],
+        profile=[row[2] for row in by_id],
+        flags=[row[3] for row in by_id],
+        title_length=[row[4] for row in by_id],
+        order=[position[row[0]] for row in rows],
+        topic_ids=list(holding),
+        topic_start=topic_start,
+        topic_profiles=[profile for found in holding.values() for profile in found],
+        dense=dense,
+    )
+
+
 def rebuild() -> None:
     """Count afresh and store. One rebuild at a time (the row is locked first). The change rows
     seen before counting are removed; any committed after that stay, so the counts are not read
@@ -82,8 +285,9 @@ def rebuild() -> None:
         CatalogueCounts.objects.select_for_update().filter(pk=ROW).first()
         seen = list(CatalogueCountsChange.objects.values_list("pk", flat=True))
         data = build()
+        index = build_index().pack()
         CatalogueCounts.objects.filter(pk=ROW).update(
-            data=data, dirty=False, built_at=timezone.now()
+            data=data, index=index, dirty=False, built_at=timezone.now()
         )
         for start in range(0, len(seen), 500):
             CatalogueCountsChange.objects.filter(pk__in=seen[start : start + 500]).delete()
@@ -115,14 +319,26 @@ def changed() -> None:
     transaction.on_commit(rebuild_unless_built)
 
 
+def _current():
+    return CatalogueCounts.objects.filter(pk=ROW, dirty=False).exclude(
+        Exists(CatalogueCountsChange.objects.all())
+    )
+
+
+def read_index() -> CatalogueIndex | None:
+    """The stored index (one query), or None whenever ``read`` would answer None."""
+    # Read with a plain cursor: through the queryset's iterator the same 600 kB value took
+    # 3 ms longer on PostgreSQL.
+    sql, params = _current().values_list("index", flat=True).query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return CatalogueIndex.unpack(row[0] if row else None)
+
+
 def read() -> dict[str, Any] | None:
     """The stored counts, or None when they are dirty, missing or of another shape."""
-    data = (
-        CatalogueCounts.objects.filter(pk=ROW, dirty=False)
-        .exclude(Exists(CatalogueCountsChange.objects.all()))
-        .values_list("data", flat=True)
-    )
-    stored = data.first()
+    stored = _current().values_list("data", flat=True).first()
     if not isinstance(stored, dict) or stored.get("facts") != list(FACTS):
         return None
     return stored

@@ -440,16 +440,21 @@ class ProgrammeFilter(django_filters.FilterSet):
         cleaned = self.form.cleaned_data
         return [name for name in FACT_FILTERS if cleaned.get(name) not in (None, "", [])]
 
-    def counts_stored(self) -> bool:
+    def counts_stored(self, *, searched: bool = False) -> bool:
         """Whether the stored counts (programmes/counts.py) answer this list's count and
-        facets: the whole published catalogue with no filter but places and one topic."""
+        facets: the whole published catalogue with no filter but places and one topic.
+        ``searched``: whether the stored index answers it (the same, with a search)."""
         if not self.whole_catalogue:
             return False
         if not self.is_bound:
-            return True
+            return not searched
         self.errors  # noqa: B018 - runs validation so cleaned_data exists
+        if searched and not self.search_text:
+            return False
         for name, value in self.form.cleaned_data.items():
             if value in (None, "", []) or name in COUNT_NEUTRAL or name in PLACE_FILTERS:
+                continue
+            if searched and name == "q":
                 continue
             if name == "topic" and len(value) == 1:
                 continue

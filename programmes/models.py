@@ -836,6 +836,9 @@ class CatalogueCounts(models.Model):
     """
 
     data = models.JSONField(default=dict)
+    # Per published programme, what a search's count, facets and ranked page need
+    # (``counts.CatalogueIndex``): packed arrays, read only by a search.
+    index = models.BinaryField(null=True, blank=True, editable=False)
     dirty = models.BooleanField(default=True)
     built_at = models.DateTimeField(null=True, blank=True)
 

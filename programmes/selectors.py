@@ -17,7 +17,8 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from . import counts, search
-from .filters import FACT_FILTERS, ProgrammeFilter
+from .filters import FACT_FILTERS, SEARCH_SORT, ProgrammeFilter
+from .indexed_search import IndexedSearch
 from .models import RECORDED, FundingScheme, Guide, Programme, Status, Topic, University
 from .provenance import only_own, university_domains
 
@@ -42,7 +43,11 @@ def programme_page(*, queryset: QuerySet[Programme], start: int, stop: int) -> l
     """
     if "search_rank" not in queryset.query.annotations:
         return list(programme_cards(queryset)[start:stop])
-    ids = list(queryset.values_list("pk", flat=True)[start:stop])
+    return programmes_by_id(list(queryset.values_list("pk", flat=True)[start:stop]))
+
+
+def programmes_by_id(ids: list[int]) -> list[Programme]:
+    """The cards of programmes ``ids``, in that order."""
     cards = programme_cards(Programme.objects.filter(pk__in=ids).order_by())
     found = {programme.pk: programme for programme in cards}
     return [found[pk] for pk in ids if pk in found]
@@ -96,17 +101,28 @@ def programme_listing(
     """
     per_page = per_page or settings.PROGRAMMES_PER_PAGE
     stored = counts.read() if filterset.counts_stored() else None
+    index = counts.read_index() if filterset.counts_stored(searched=True) else None
+    searched = None
+    if index is not None:
+        ranked = page is not None and filterset.sort_key == SEARCH_SORT
+        searched = IndexedSearch(index, filterset=filterset, ranked=ranked)
     if stored is not None:
         count, unrecorded, facets = counted_from_stored(stored, filterset=filterset)
+    elif searched is not None:
+        count, unrecorded, facets = searched.counted()
     else:
         count, unrecorded, facets = counted(filterset=filterset)
     shown = None
     if page is not None:
         number = min(max(page, 1), max(1, math.ceil(count / per_page)))
         start = (number - 1) * per_page
-        items = programme_page(
-            queryset=filterset.ordered_queryset(), start=start, stop=start + per_page
-        )
+        if searched is not None and filterset.sort_key == SEARCH_SORT:
+            ids = searched.page(start, start + per_page)
+            items = programmes_by_id(ids)
+        else:
+            items = programme_page(
+                queryset=filterset.ordered_queryset(), start=start, stop=start + per_page
+            )
         shown = Paginator(_KnownPage(count, items), per_page).page(number)
     return ProgrammeListing(
         count,
@@ -231,9 +247,16 @@ def site_search(*, text: str, limit: int = 10, request=None) -> dict:
     Python by the same rules.
     """
     query = search.parse(text, search.synonyms(request))
-    ranked = search.search_programmes(query=query).order_by("-search_rank", "title", "pk")
-    programmes = programme_page(queryset=ranked, start=0, stop=limit)
-    programme_count = search.search_programmes(query=query, ranked=False).count()
+    index = counts.read_index() if query else None
+    if index is not None:
+        # From the stored index, as the list's search (programmes/indexed_search.py).
+        searched = IndexedSearch(index, query=query, ranked=True)
+        programmes = programmes_by_id(searched.page(0, limit))
+        programme_count = searched.count
+    else:
+        ranked = search.search_programmes(query=query).order_by("-search_rank", "title", "pk")
+        programmes = programme_page(queryset=ranked, start=0, stop=limit)
+        programme_count = search.search_programmes(query=query, ranked=False).count()
     guides = [
         guide
         for guide in Guide.objects.published()

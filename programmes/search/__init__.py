@@ -35,7 +35,7 @@ writes with ``bulk_create``/``bulk_update`` (seed_synthetic, the admin's bulk ac
 """
 
 from .catalogue import rank_search, search_programmes
-from .expressions import SearchScore, matching_ids
+from .expressions import PARTS, SearchScore, ids_matching, matching_ids, parts_in_one_pass
 from .index import connect_indexing, index_programmes, indexing_deferred, rebuild_index
 from .query import SearchQuery, Synonyms, load_synonyms, parse, split_terms, synonyms, text_matches
 from .suggest import suggest
@@ -58,7 +58,10 @@ __all__ = [
     "indexing_deferred",
     "key_words",
     "load_synonyms",
+    "ids_matching",
     "matching_ids",
+    "PARTS",
+    "parts_in_one_pass",
     "parse",
     "rank_search",
     "rebuild_index",

@@ -18,6 +18,7 @@ from django.http import HttpRequest
 from portal.page_cache import cached
 from programmes.models import SearchSynonym, Topic, University
 
+from .memo import LastBuilt
 from .text import MAX_QUERY_TERMS, PREFIX_MIN_LENGTH, key_words, words
 
 
@@ -79,7 +80,13 @@ def load_synonyms() -> Synonyms:
             all=True,
         )
     )
-    return Synonyms.from_terms([first, *split_terms(more)] for first, more in rows)
+    return _synonyms(rows)
+
+
+# Built again only when the rows differ from the last ones built from.
+_synonyms = LastBuilt(
+    lambda rows: Synonyms.from_terms([first, *split_terms(more)] for first, more in rows)
+)
 
 
 def synonyms(request: HttpRequest | None = None) -> Synonyms:

@@ -6,6 +6,7 @@ the same word everywhere.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -81,8 +82,19 @@ _WORD = re.compile(r"[^\W_]+")
 _APOSTROPHES = re.compile(r"(?<=\w)['’‘`´](?=\w)")
 
 
+# fold, words and key_words are pure: the same text always gives the same words. Each page
+# that reads a search folds the names of every university, topic and town again (the synonyms
+# and place words are rebuilt whenever the data cache has none); remembering the answers for
+# short texts seen before (names, not pages) saves most of that work. Bounded in count and size.
+_MEMO_LENGTH = 200
+
+
 def fold(text: str) -> str:
     """Lower case without accents or apostrophes: "Queen's Université" -> "queens universite"."""
+    return _fold_memo(text) if len(text) <= _MEMO_LENGTH else _fold(text)
+
+
+def _fold(text: str) -> str:
     if text.isascii():  # most text: no accents to take off, and NFKC/NFKD change nothing
         return _APOSTROPHES.sub("", text).casefold()
     text = unicodedata.normalize("NFKC", text)
@@ -91,9 +103,19 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
+_fold_memo = functools.lru_cache(maxsize=16384)(_fold)
+
+
 def words(text: str) -> list[str]:
     """The searchable words of ``text``: folded runs of letters and digits."""
-    return _WORD.findall(fold(text))
+    if len(text) > _MEMO_LENGTH:
+        return _WORD.findall(_fold(text))
+    return list(_short_words(text))
+
+
+@functools.lru_cache(maxsize=16384)
+def _short_words(text: str) -> tuple[str, ...]:
+    return tuple(_WORD.findall(_fold(text)))
 
 
 def key_words(text: str) -> tuple[str, ...]:

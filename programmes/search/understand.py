@@ -14,11 +14,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, FloatField, OuterRef
+from django.db.models.functions import Cast
 
 from programmes import places
 from programmes.models import Mode, Nation, Programme, Region, Status, University
 
+from .memo import LastBuilt
 from .text import words
 
 # Words in university names that name no particular university.
@@ -108,19 +110,21 @@ class Vocabulary:
 
 
 def load_vocabulary() -> Vocabulary:
-    """Every university's short name and distinctive name words, and every city (one query)."""
+    """Every university's short name and distinctive name words, and every city (one query;
+    built again only when its rows differ from the last ones built from)."""
     listed = Programme.objects.filter(university=OuterRef("pk"), status=Status.PUBLISHED)
-    rows = University.objects.annotate(has_published=Exists(listed)).values_list(
-        "slug",
-        "name",
-        "short_name",
-        "city",
-        "nation",
-        "region",
-        "latitude",
-        "longitude",
-        "has_published",
+    rows = University.objects.annotate(
+        has_published=Exists(listed),
+        # As floats: the rows are compared with the last ones read, and Decimals cost more.
+        lat=Cast("latitude", FloatField()),
+        lon=Cast("longitude", FloatField()),
+    ).values_list(
+        "slug", "name", "short_name", "city", "nation", "region", "lat", "lon", "has_published"
     )
+    return _vocabulary(rows)
+
+
+def _built_vocabulary(rows: tuple) -> Vocabulary:
     universities: dict[tuple[str, ...], Place] = {}
     cities: dict[tuple[str, ...], Place] = {}
     per_city: dict[tuple[str, ...], int] = {}
@@ -167,6 +171,9 @@ def load_vocabulary() -> Vocabulary:
         frozenset(regions - {""}),
         frozenset(nations),
     )
+
+
+_vocabulary = LastBuilt(_built_vocabulary)
 
 
 def _where(city: str) -> tuple[float, float] | None:

@@ -30,9 +30,47 @@ def _tsquery(expression: str) -> str:
     return f"to_tsquery('english'::regconfig, portal_unaccent({expression}))"
 
 
+IDS = f"SELECT programme_id FROM {TABLE} WHERE {TABLE} @@ {_tsquery('%s')}"  # noqa: S608
+
+
+# Every part a query asks about is found in the same pass as the whole query.
+PARTS_IN_ONE_PASS = True
+
+
+def ids_at_once(
+    whole: str, parts: list[tuple[str, str | None]], *, with_whole: bool = True
+) -> tuple[str, list[Any]]:
+    """One statement giving one row: the ids of the entries matching ``whole`` (the query;
+    unless not ``with_whole``), then for each ``(part, within)`` those matching that part of
+    it. One pass over the entries: the parts are tried only on the entries matching the whole
+    query (at 20,000 programmes three passes cost 24 ms, one 14), and a part with ``within``
+    (the phrase, whose words must also match the title) only on those matching ``within``,
+    cheaper to try."""
+    columns = ["array_agg(programme_id)"] if with_whole else []
+    params: list[Any] = []
+    for part, within in parts:
+        condition = f"{TABLE} @@ {_tsquery('%s')}"
+        if within is not None:
+            condition = f"{condition} AND {condition}"
+            params.append(within)
+        columns.append(f"array_agg(programme_id) FILTER (WHERE {condition})")
+        params.append(part)
+    sql = f"SELECT {', '.join(columns)} FROM {TABLE} WHERE {TABLE} @@ {_tsquery('%s')}"  # noqa: S608 - constant table name and functions; values are parameters
+    return sql, [*params, whole]
+
+
+def id_list(value: Any) -> list[int]:
+    """The ids ``ids_at_once`` read, for one expression."""
+    return list(value or ())
+
+
 def matching_ids(query: SearchQuery) -> tuple[str, list[Any]]:
-    sql = f"SELECT programme_id FROM {TABLE} WHERE {TABLE} @@ {_tsquery('%s')}"  # noqa: S608
-    return sql, [query.tsquery()]
+    return IDS, [query.tsquery()]
+
+
+def parts(query: SearchQuery) -> list[str]:
+    """The queries for the parts the score asks about (``base.score_sql``), each for ``IDS``."""
+    return [query.phrase_tsquery(), query.tsquery("A"), query.tsquery("AB"), query.tsquery("ABC")]
 
 
 def within(key: str, expression: str) -> str:
@@ -44,13 +82,7 @@ def within(key: str, expression: str) -> str:
 def score(
     key: str, title: str, title_params: list[Any], query: SearchQuery
 ) -> tuple[str, list[Any]]:
-    return score_sql(
-        within(key, "%s"),
-        title,
-        title_params,
-        query,
-        [query.phrase_tsquery(), query.tsquery("A"), query.tsquery("AB"), query.tsquery("ABC")],
-    )
+    return score_sql(within(key, "%s"), title, title_params, query, parts(query))
 
 
 def write(cursor: Any, values: list[tuple[Any, ...]]) -> None:
