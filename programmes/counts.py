@@ -23,8 +23,10 @@ keeps its row, so the counts are not read until that write's own rebuild has cou
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
+import operator
 import sys
 from array import array
 from collections.abc import Sequence
@@ -33,7 +35,7 @@ from functools import cached_property
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Case, Count, Exists, IntegerField, Value, When
+from django.db.models import Case, Count, Exists, ExpressionWrapper, IntegerField, Value, When
 from django.db.models.functions import Length
 from django.utils import timezone
 
@@ -222,21 +224,20 @@ class CatalogueIndex:
 
 def build_index() -> CatalogueIndex:
     """The index from the programmes themselves (two queries)."""
-    flags = {
-        f"no_{fact}": Case(
-            When(~RECORDED[fact], then=Value(1 << bit)),
-            default=Value(0),
-            output_field=IntegerField(),
-        )
+    # The facts not recorded as one sum of bits, worked out by the database (one value a row
+    # to read, not one a fact).
+    bits = [
+        Case(When(~RECORDED[fact], then=Value(1 << bit)), default=Value(0))
         for bit, fact in enumerate(FACTS)
-    }
+    ]
+    flags = functools.reduce(operator.add, bits[1:], bits[0])
     # In the order a search sorts programmes of equal relevance (backends/base.score_sql):
     # shorter titles first, then title and id, compared by the database itself.
     rows = list(
         Programme.objects.published()
-        .annotate(length=Length("title"), **flags)
+        .annotate(length=Length("title"), flags=ExpressionWrapper(flags, IntegerField()))
         .order_by("length", "title", "pk")
-        .values_list("pk", "university_id", "length", *flags)
+        .values_list("pk", "university_id", "length", "flags")
     )
     topics: dict[int, list[int]] = {}
     links = Programme.topics.through.objects.filter(programme__status=Status.PUBLISHED)
@@ -246,9 +247,9 @@ def build_index() -> CatalogueIndex:
         topics.setdefault(programme_id, []).append(topic_id)
     profiles: dict[tuple[int, ...], int] = {}
     by_id = []
-    for pk, university_id, length, *bits in rows:
+    for pk, university_id, length, missing in rows:
         profile = profiles.setdefault(tuple(topics.get(pk, ())), len(profiles))
-        by_id.append((pk, university_id, profile, sum(bits), length))
+        by_id.append((pk, university_id, profile, missing, length))
     by_id.sort()
     position = {row[0]: p for p, row in enumerate(by_id)}
     span = by_id[-1][0] + 1 if by_id else 0

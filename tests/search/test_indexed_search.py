@@ -49,11 +49,18 @@ def catalogue():
     def add(title, university, topics=(), **fields):
         made.append(make_programme(title=title, university=university, topics=topics, **fields))
 
-    add("Health Data", manchester, [data])
-    add("Health Data Science", kings, [data, ml])
+    # Some record facts the list filters on, so the counts of facts not recorded differ.
+    recorded = {
+        "offers_full_time": True,
+        "duration_full_time_months": 12,
+        "fee_home": 12000,
+        "ielts_overall": "6.5",
+    }
+    add("Health Data", manchester, [data], **recorded)
+    add("Health Data Science", kings, [data, ml], offers_part_time=True, placement=True)
     add("Health Data Science", imperial, [data])  # the same title: ordered by id
-    add("Applied Health Data Science and Informatics", edinburgh, [data, ml])
-    add("Data for Health", swansea, [ml])
+    add("Applied Health Data Science and Informatics", edinburgh, [data, ml], **recorded)
+    add("Data for Health", swansea, [ml], ielts_overall="7.0", start_month_mask=1)
     add("Clinical Informatics", health_data)  # health data only in the university's name
     add("Digital Medicine", manchester, [data])  # only in its topic
     add("Medical Imaging", kings, [imaging], summary="Health data from scanners.")
@@ -122,13 +129,14 @@ def both_ways(params: str, page: int, monkeypatch):
     )
 
 
-@pytest.mark.parametrize("extra", FILTERS)
 @pytest.mark.parametrize("q", QUERIES)
-def test_the_index_gives_the_same_count_facets_and_pages_as_sql(catalogue, q, extra, monkeypatch):
+def test_the_index_gives_the_same_count_facets_and_pages_as_sql(catalogue, q, monkeypatch):
     counts.rebuild()
-    for page in (1, 2, 3, 9):
-        indexed, in_sql = both_ways(f"q={q}{extra}", page, monkeypatch)
-        assert indexed == in_sql, (q, extra, page)
+    for extra in FILTERS:
+        # The first pages, and (without filters) one past the end: the last page is shown.
+        for page in (1, 2, 3, 9) if not extra else (1, 2):
+            indexed, in_sql = both_ways(f"q={q}{extra}", page, monkeypatch)
+            assert indexed == in_sql, (q, extra, page)
 
 
 def test_the_index_is_what_answers_once_the_counts_are_built(catalogue, monkeypatch):
