@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import itertools
+import json
 import threading
 import time
 from decimal import Decimal
@@ -202,8 +203,12 @@ def test_a_rebuild_that_fails_after_the_commit_leaves_the_counts_unread(catalogu
 
 
 def test_counts_of_another_shape_are_not_read(catalogue):
-    CatalogueCounts.objects.update(data={"facts": ["modes"], "universities": {}, "topics": {}})
+    shape = {"facts": ["modes"], "universities": {}, "topics": {}}
+    CatalogueCounts.objects.update(data=json.dumps(shape))
     assert counts.read() is None
+    for damaged in ("", "[]", "{", "null", '"text"'):
+        CatalogueCounts.objects.update(data=damaged)
+        assert counts.read() is None
 
 
 def test_rebuild_catalogue_counts_command_says_what_it_counted():

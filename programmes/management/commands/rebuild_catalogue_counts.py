@@ -5,6 +5,8 @@ them, a restore from a dump, SQL run by hand. Until they are built the list coun
 programmes themselves (slower, never wrong). Safe to run at any time.
 """
 
+import json
+
 from django.core.management.base import BaseCommand
 
 from programmes import counts
@@ -16,7 +18,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         counts.rebuild()
-        data = CatalogueCounts.objects.get(pk=counts.ROW).data
+        data = json.loads(CatalogueCounts.objects.get(pk=counts.ROW).data)
         programmes = sum(row[0] for row in data["universities"].values())
         self.stdout.write(
             self.style.SUCCESS(
