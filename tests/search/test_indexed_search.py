@@ -108,6 +108,8 @@ FILTERS = [
     "&topic=machine-learning&nation=scotland",
     "&match=any",
     "&as_typed=1",
+    "&sort=title",  # counted from the index, the page sorted in SQL
+    "&sort=fee_home&nation=england",
 ]
 
 
