@@ -77,8 +77,14 @@ stop_services() {
     _PG_STARTED=""
   fi
   if [ -n "$_REDIS_STARTED" ] && [ -s "$_REDIS_STARTED" ]; then
-    kill "$(cat "$_REDIS_STARTED")" 2>/dev/null || true
+    local pid
+    pid="$(cat "$_REDIS_STARTED")"
+    kill "$pid" 2>/dev/null || true
+    # Wait for it to be gone: a Redis still shutting down writes into its directory while it
+    # is removed ("Directory not empty"), which failed a CI run whose tests had all passed.
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     _REDIS_STARTED=""
   fi
-  rm -rf "$SERVICES_DIR"
+  # Removing the directory is tidying up: it never fails the caller (an EXIT trap under set -e).
+  rm -rf "$SERVICES_DIR" 2>/dev/null || { sleep 1; rm -rf "$SERVICES_DIR" 2>/dev/null; } || true
 }
