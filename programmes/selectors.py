@@ -97,7 +97,9 @@ def programme_listing(
     A fixed number of queries: the count, the facet counts, and the page (two with a search,
     see ``programme_page``), whatever the page size or number. ``page=None`` reads no cards.
     With no filter but places and one topic, the count and facets come from the stored counts
-    (one query, whatever the catalogue's size; programmes/counts.py) when they are built.
+    (one query, whatever the catalogue's size; programmes/counts.py) when they are built; a
+    search with those filters is counted and ranked from the stored index instead
+    (programmes/indexed_search.py: the index, the matching ids and the parts the rank needs).
     """
     per_page = per_page or settings.PROGRAMMES_PER_PAGE
     stored = counts.read() if filterset.counts_stored() else None
@@ -242,7 +244,8 @@ def site_search(*, text: str, limit: int = 10, request=None) -> dict:
     """The site search's groups: the best ``limit`` published programmes (and how many match),
     published guides, universities with published programmes, and topics.
 
-    Programmes come from the full-text index (four queries, plus the synonyms, cached); guides,
+    Programmes come from the full-text index (with the stored index, as the list's search:
+    programmes/indexed_search.py; without it, four queries), plus the synonyms; guides,
     universities and topics are few, so they are read whole (three queries) and matched in
     Python by the same rules.
     """
