@@ -50,7 +50,8 @@ class IndexedSearch:
         query = filterset.search_query if filterset is not None else query
         assert query is not None  # the caller checked there is a search
         self.query, self.index = query, index
-        self._parts: dict[str, set[int]] = {}
+        # Positions matching each part of the query, when found with it (one pass).
+        self._parts: dict[str, list[int]] = {}
         # Positions in the index of the published programmes matching (a search of stop
         # words alone has no words to match: it matches nothing).
         self.matched = []
@@ -61,7 +62,7 @@ class IndexedSearch:
             found, *in_parts = search.ids_matching(query, *parts)
             self.matched = index.positions(found)
             self._parts = {
-                name: set(index.positions(ids)) for name, ids in zip(parts, in_parts, strict=True)
+                name: index.positions(ids) for name, ids in zip(parts, in_parts, strict=True)
             }
         self._kept: dict[tuple, list[int]] = {}
         self.chosen: dict[str, set[str]] = {name: set() for name in PLACES}
@@ -165,9 +166,8 @@ class IndexedSearch:
         index = self.index
 
         def part(name: str) -> set[int]:
-            if name in self._parts:
-                found = list(self._parts[name])
-            else:
+            found = self._parts.get(name)
+            if found is None:
                 (ids,) = search.ids_matching(self.query, name, with_whole=False)
                 found = index.positions(ids)
             return set(self.kept(among=found) if self._filtered() else found)
