@@ -1001,3 +1001,60 @@ def test_a_price_after_a_label_with_its_period_but_no_pound_sign_is_read():
     # Without its period, or without the label's colon, a number is no price.
     assert _fees("Tuition Fees\n- Home (Full-time): 12,800") == {}
     assert _fees("Tuition fees\nWe welcome 12,800 students per year") == {}
+
+
+def test_a_list_under_a_label_naming_one_part_of_a_modular_price_is_not_the_fee():
+    # Oxford's Department for Continuing Education: a modular MSc priced as an annual award fee
+    # plus module and dissertation fees.
+    page = (
+        "Fee rates for the academic year 2018/19\nAnnual award fee:\n"
+        "• £1,480 for Home/EU students\n• £6,085 for Overseas students (see note 1)\n"
+        "Module fee: £1,850 (per taught module)\n"
+        "Dissertation fee: £5,550 (equivalent to 3 module fees)"
+    )
+    assert _fees(page) == {}
+    # The same list under a tuition fee label is the fee.
+    tuition = page.replace("Annual award fee:", "Annual tuition fee:")
+    assert _fees(tuition) == {
+        "fee_home_gbp": (1480, "per-year"),
+        "fee_international_gbp": (6085, "per-year"),
+    }
+
+
+_QMU_BAND = (
+    "Postgraduate Classroom-Based Courses\nArts, Festival and Cultural Management MA*\n"
+    "Gastronomy MSc*\nPublic Sociology MSc\nStrategic Communication and Public Relations MSc\n"
+    "The fees for postgraduate classroom based programmes are:\n"
+    "Programme Duration  Costs\nSCOT/RUK/EU Full time £5500 (includes dissertation)\n"
+    "International Full time £12000 (includes dissertation)"
+)
+
+
+def test_fees_under_a_list_of_programmes_are_a_fee_band_not_one_programmes_fee():
+    # Queen Margaret University's 2018/19 schedule: a band's courses listed, then its fees.
+    assert [f for f in extract(_QMU_BAND) if f.field in FEE_FIELDS] == []
+    # Read for one of those programmes from its fees page, the band names none: nothing.
+    facts, _ = read_page(_QMU_BAND, programme_title="Gastronomy MSc")
+    assert [f for f in facts if f.field in FEE_FIELDS] == []
+    # With one programme named (not three), the fee is read as before.
+    one = _QMU_BAND.replace("Arts, Festival and Cultural Management MA*\nGastronomy MSc*\n", "")
+    assert {f.field: f.value for f in extract(one) if f.field in FEE_FIELDS} == {
+        "fee_international_gbp": 12000
+    }
+
+
+def test_a_page_of_english_requirements_by_group_of_subjects_gives_no_ielts_score():
+    # Reading: one table per group of subjects; which group a programme is in is not said.
+    page = (
+        "English language requirements\nRequirements for arts and humanities courses\n"
+        "Qualification | Short name | Score |\n"
+        "International English Language Testing System | IELTS (Academic) | 7.0 overall with "
+        "min. 6.0 in each component |\n"
+        "Requirements for business, sciences, and law courses\n"
+    )
+    assert [f for f in extract(page) if f.field.startswith("ielts")] == []
+    one_group = page.replace("Requirements for business, sciences, and law courses\n", "")
+    assert {f.field: f.value for f in extract(one_group) if f.field.startswith("ielts")} == {
+        "ielts_overall": 7.0,
+        "ielts_min_component": 6.0,
+    }

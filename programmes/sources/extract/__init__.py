@@ -50,6 +50,7 @@ from .fees import (
     choose_fees,
     fee_amounts,
     fees_elsewhere,
+    lists_programmes,
     several_programmes,
 )
 from .ielts import find_ielts
@@ -152,9 +153,10 @@ def _extract(
         # A fees page listing several programmes: the rows or sentences naming this one.
         title = " ".join(programme_title.lower().split())
         named = [a for a in amounts if title in " ".join(a.quote.lower().split())]
-        amounts = named or amounts
+        amounts = named or ([] if lists_programmes(lines) else amounts)
     elif (
         several_programmes(amounts, lines)
+        or (not one_programme and lists_programmes(lines))
         or about_paying(lines)
         or (not one_programme and fees_elsewhere(lines))
     ):

@@ -234,8 +234,10 @@ def fee_amounts(  # noqa: C901 - the fee rules in one reading order; split in th
                 continue
             if _RESEARCH_DEGREE.search(f"{label} {segment} {context}"):
                 continue  # a research degree's fee rate is not a taught programme's fee
-            if _PER_UNIT.search(context):
-                continue  # under "The following fees per 15 credit module apply:"
+            if _PER_UNIT.search(context) or _PART_OF_THE_FEE.search(context):
+                # under "The following fees per 15 credit module apply:", or a list under
+                # "Annual award fee:" (one part of a modular programme's price)
+                continue
             if _UNDERGRADUATE.search(label) or _UNDERGRADUATE_FEES.search(segment):
                 continue  # "fees for our BA (Hons) degrees": not a master's fee
             # Worked out once per cell, not once per amount in it: a long label beside a
@@ -354,6 +356,13 @@ def _period_said_under(lines: list[Line], index: int) -> str | None:
     return "per-year" if _CHARGED_PER.match(below) and not MONEY.search(below) else None
 
 
+# A label naming one part of a price, over the amounts listed under it ("Annual award fee:",
+# then "£1,480 for Home/EU students", then "Module fee: ...": Oxford's modular MSc).
+_PART_OF_THE_FEE = re.compile(
+    r"\b(?:award|module|dissertation|bench|registration|examination|exam|continuation|"
+    r"writing[- ]up)\s+fees?\s*:?\s*$",
+    re.I,
+)
 _LATER_DISCOUNT = re.compile(r"^\s*\(\s*\d{1,2}\s*% discount[^)]{0,40}\)", re.I)
 # The amount ends a sentence that says what the fee is: "... are £55,080", "costs £9,000",
 # "will be £12,000".
@@ -450,6 +459,28 @@ _FEES_ELSEWHERE = re.compile(
     r"individual )?(?:course|programme)|fees (?:for [\w ]{0,30})?vary\b",
     re.I,
 )
+
+
+# A line that is a programme's name and nothing else: "MSc Nursing", "Gastronomy MSc*",
+# "Professional & Higher Education PgCert/PgDip/MSc (This course is now ...)".
+_PROGRAMME_LINE = re.compile(
+    r"^[\s•*-]*(?:(?:MSc|MA|MRes|MPhil|MBA|LLM|MEd|MPH|PgCert|PgDip|PG\s?Cert|PG\s?Dip)\b"
+    r"[^.!?£:]{3,80}|[A-Z][^.!?£:]{2,80}\b(?:MSc|MA|MRes|MPhil|MBA|LLM|MEd|MPH|PgCert|PgDip)"
+    r"\*?)(?:\s*\([^)]{0,80}\))?\s*$"
+)
+
+
+def lists_programmes(lines: list[Line]) -> bool:
+    """The page lists three programmes or more by name, each on a line of its own (a fee
+    band's courses, then the band's fees: QMU's schedules): its fees are no one programme's
+    unless a line states them for it."""
+    names = set()
+    for _, line in each_line(lines):
+        if not line.row and len(line.text) <= 140 and _PROGRAMME_LINE.match(line.text):
+            names.add(" ".join(line.text.lower().split()))
+            if len(names) >= 3:
+                return True
+    return False
 
 
 def fees_elsewhere(lines: list[Line]) -> bool:

@@ -119,7 +119,26 @@ _NOT_A_REQUIREMENT = re.compile(
 )
 
 
+# "Requirements for arts and humanities courses", then "Requirements for business, sciences,
+# and law courses": a page of requirements by group of subjects (Reading's).
+_GROUP_OF_COURSES = re.compile(
+    r"^\W*(?:(?:english(?: language)?|language|entry) )?requirements? for [\w ,&'/-]{3,80}? "
+    r"(?:courses|programmes|subjects|degrees)\W*$",
+    re.I,
+)
+
+
 def find_ielts(lines: list[Line], contexts: list[str]) -> list[Fact]:
+    """The overall score and the lowest component, when the page asks one overall score.
+    A page setting requirements for two groups of subjects or more gives none: which group a
+    programme is in is not said there."""
+    groups = {
+        line.text.strip().lower()
+        for _, line in each_line(lines)
+        if not line.row and _GROUP_OF_COURSES.match(line.text)
+    }
+    if len(groups) >= 2:
+        return []
     found: dict[Decimal, str] = {}
     components: set[Decimal] = set()
     for index, line in each_line(lines):
