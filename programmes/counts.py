@@ -28,14 +28,26 @@ import json
 import logging
 import operator
 import sys
+import threading
+import uuid
 from array import array
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection, transaction
-from django.db.models import Case, Count, Exists, ExpressionWrapper, IntegerField, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Field,
+    IntegerField,
+    Value,
+    When,
+)
 from django.db.models.functions import Length
 from django.utils import timezone
 
@@ -151,7 +163,7 @@ class CatalogueIndex:
     def _position(self) -> dict[int, int]:
         return dict(zip(self.ids, range(len(self.ids)), strict=True))
 
-    def positions(self, ids: list[int]) -> list[int]:
+    def positions(self, ids: Sequence[int]) -> list[int]:
         """The positions of the published programmes among ``ids`` (others left out)."""
         if self.dense:
             dense = self.dense
@@ -292,6 +304,7 @@ def rebuild() -> None:
             index=index,
             dirty=False,
             built_at=timezone.now(),
+            version=uuid.uuid4().hex,
         )
         for start in range(0, len(seen), 500):
             CatalogueCountsChange.objects.filter(pk__in=seen[start : start + 500]).delete()
@@ -331,25 +344,54 @@ def _current():
 
 def read_index() -> CatalogueIndex | None:
     """The stored index (one query), or None whenever ``read`` would answer None."""
-    return CatalogueIndex.unpack(_read_column("index"))
+    return _read_decoded("index", CatalogueIndex.unpack)
 
 
-def _read_column(name: str) -> Any:
-    """Column ``name`` of the counts row while they are current, else None. A plain cursor:
+# Per database and column, the version last read and what it decoded to. Kept per process:
+# the stored value changes only with a rebuild, which gives it a new version.
+_decoded: dict[tuple[str, str, str], tuple[str, Any]] = {}
+_decoded_lock = threading.Lock()
+
+
+def _read_decoded(name: str, decode: Callable[[Any], Any]) -> Any:
+    """Column ``name`` of the counts row, decoded, while the counts are current; else None.
+
+    One query either way: it gives the row's version, and the value itself only when that is
+    not the version this process decoded last (a 240 kB index read and unpacked took 1.2 ms on
+    SQLite and 3.9 ms on PostgreSQL at 20,000 programmes, on every search). A plain cursor:
     through the queryset's iterator a 600 kB value took 3 ms longer on PostgreSQL."""
-    sql, params = _current().values_list(name, flat=True).query.sql_with_params()
+    key = (connection.alias, str(connection.settings_dict["NAME"]), name)
+    known_version, known = _decoded.get(key, ("", None))
+    field = cast("Field", CatalogueCounts._meta.get_field(name))
+    value = Case(When(version=known_version, then=Value(None)), default=F(name), output_field=field)
+    queryset = _current().annotate(value=value).values_list("version", "value")
+    sql, params = queryset.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
-    return row[0] if row else None
+    if row is None:
+        return None
+    version, raw = row
+    if version and version == known_version:
+        return known
+    decoded = decode(raw)
+    if version:
+        with _decoded_lock:
+            _decoded[key] = (version, decoded)
+    return decoded
 
 
-def read() -> dict[str, Any] | None:
-    """The stored counts, or None when they are dirty, missing or of another shape."""
+def _counts_from_text(text: str | None) -> dict[str, Any] | None:
     try:
-        stored = json.loads(_read_column("data") or "null")
+        stored = json.loads(text or "null")
     except ValueError:
         return None
     if not isinstance(stored, dict) or stored.get("facts") != list(FACTS):
         return None
     return stored
+
+
+def read() -> dict[str, Any] | None:
+    """The stored counts, or None when they are dirty, missing or of another shape. (Shared
+    with other requests of this process: read, never changed.)"""
+    return _read_decoded("data", _counts_from_text)

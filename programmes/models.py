@@ -844,6 +844,9 @@ class CatalogueCounts(models.Model):
     index = models.BinaryField(null=True, blank=True, editable=False)
     dirty = models.BooleanField(default=True)
     built_at = models.DateTimeField(null=True, blank=True)
+    # New with every rebuild (its only writer): a reader that already decoded this version of
+    # ``data`` or ``index`` keeps what it decoded instead of reading the value again.
+    version = models.CharField(max_length=32, default="", editable=False)
 
     class Meta:
         verbose_name_plural = "catalogue counts"

@@ -3,6 +3,7 @@ The SQL is the backend's (``backends/``), chosen by the connection the query run
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import connection
@@ -17,7 +18,7 @@ from .query import SearchQuery
 PARTS = ("phrase", "title", "title_org", "title_org_summary")
 
 
-def ids_matching(query: SearchQuery, *parts: str, with_whole: bool = True) -> list[list[int]]:
+def ids_matching(query: SearchQuery, *parts: str, with_whole: bool = True) -> list[Sequence[int]]:
     """The ids of programmes (published or not) whose entry matches ``query`` (unless not
     ``with_whole``), then of those whose ``parts`` match it (each one of ``PARTS``): one
     statement, read into Python."""

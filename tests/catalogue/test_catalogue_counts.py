@@ -8,6 +8,7 @@ import itertools
 import json
 import threading
 import time
+import uuid
 from decimal import Decimal
 
 import pytest
@@ -17,7 +18,14 @@ from django.http import QueryDict
 
 from programmes import counts, selectors
 from programmes.filters import FACT_FILTERS, ProgrammeFilter
-from programmes.models import CatalogueCounts, CatalogueCountsChange, Nation, Region, Status
+from programmes.models import (
+    CatalogueCounts,
+    CatalogueCountsChange,
+    Nation,
+    Region,
+    Status,
+    University,
+)
 from tests.factories import make_programme, make_topic, make_university, run_command
 
 pytestmark = pytest.mark.django_db
@@ -204,11 +212,30 @@ def test_a_rebuild_that_fails_after_the_commit_leaves_the_counts_unread(catalogu
 
 def test_counts_of_another_shape_are_not_read(catalogue):
     shape = {"facts": ["modes"], "universities": {}, "topics": {}}
-    CatalogueCounts.objects.update(data=json.dumps(shape))
+    # (Each written as a rebuild writes: with a new version, or this process would keep what
+    # it decoded of the version before.)
+    CatalogueCounts.objects.update(data=json.dumps(shape), version=uuid.uuid4().hex)
     assert counts.read() is None
     for damaged in ("", "[]", "{", "null", '"text"'):
-        CatalogueCounts.objects.update(data=damaged)
+        CatalogueCounts.objects.update(data=damaged, version=uuid.uuid4().hex)
         assert counts.read() is None
+
+
+def test_counts_are_decoded_once_per_rebuild_and_never_stale(catalogue, monkeypatch):
+    counts.rebuild()
+    decoded = []
+    real = counts._counts_from_text
+    monkeypatch.setattr(counts, "_counts_from_text", lambda text: decoded.append(1) or real(text))
+    first = counts.read()
+    assert counts.read() is first and len(decoded) == 1  # the same version: not read again
+    university = first and next(iter(first["universities"]))
+    before = first["universities"][university][0]
+    make_programme(university=University.objects.get(pk=university))  # an editor's save
+    counts.rebuild()  # as after its commit
+    assert counts.read()["universities"][university][0] == before + 1
+    assert len(decoded) == 2
+    counts.changed()  # a write not yet counted: nothing stored is read, decoded or not
+    assert counts.read() is None
 
 
 def test_rebuild_catalogue_counts_command_says_what_it_counted():

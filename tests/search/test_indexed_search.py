@@ -218,7 +218,7 @@ def test_an_index_of_another_shape_or_garbage_is_never_read(catalogue):
         assert counts.CatalogueIndex.unpack(bad) is None
     older = packed.replace(f'"version": {counts.INDEX_VERSION}'.encode(), b'"version": 0')
     assert counts.CatalogueIndex.unpack(older) is None
-    CatalogueCounts.objects.filter(pk=counts.ROW).update(index=b"garbage")
+    CatalogueCounts.objects.filter(pk=counts.ROW).update(index=b"garbage", version="damaged")
     assert counts.read_index() is None  # and the list counts in SQL, as before
 
 

@@ -4,6 +4,9 @@ asks which parts match, with weight-restricted queries."""
 
 from __future__ import annotations
 
+import sys
+from array import array
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from .base import TABLE, score_sql
@@ -45,23 +48,32 @@ def ids_at_once(
     it. One pass over the entries: the parts are tried only on the entries matching the whole
     query (at 20,000 programmes three passes cost 24 ms, one 14), and a part with ``within``
     (the phrase, whose words must also match the title) only on those matching ``within``,
-    cheaper to try."""
-    columns = ["array_agg(programme_id)"] if with_whole else []
+    cheaper to try.
+
+    Each list of ids comes back packed, eight bytes an id (``id_list`` unpacks it): as text
+    arrays, the 24,000 ids of a broad search at 20,000 programmes took 4 ms more to send and
+    parse."""
+    packed = "string_agg(int8send(programme_id), ''::bytea)"
+    columns = [packed] if with_whole else []
     params: list[Any] = []
     for part, within in parts:
         condition = f"{TABLE} @@ {_tsquery('%s')}"
         if within is not None:
             condition = f"{condition} AND {condition}"
             params.append(within)
-        columns.append(f"array_agg(programme_id) FILTER (WHERE {condition})")
+        columns.append(f"{packed} FILTER (WHERE {condition})")
         params.append(part)
     sql = f"SELECT {', '.join(columns)} FROM {TABLE} WHERE {TABLE} @@ {_tsquery('%s')}"  # noqa: S608 - constant table name and functions; values are parameters
     return sql, [*params, whole]
 
 
-def id_list(value: Any) -> list[int]:
-    """The ids ``ids_at_once`` read, for one expression."""
-    return list(value or ())
+def id_list(value: Any) -> Sequence[int]:
+    """The ids ``ids_at_once`` read, for one expression (big-endian eight-byte integers; none
+    matching: NULL)."""
+    ids = array("q", bytes(value or b""))
+    if sys.byteorder == "little":
+        ids.byteswap()
+    return ids
 
 
 def matching_ids(query: SearchQuery) -> tuple[str, list[Any]]:
