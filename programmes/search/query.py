@@ -18,7 +18,7 @@ from django.http import HttpRequest
 from portal.page_cache import cached
 from programmes.models import SearchSynonym, Topic, University
 
-from .memo import LastBuilt
+from .memo import ConstantQuery, LastBuilt
 from .text import MAX_QUERY_TERMS, PREFIX_MIN_LENGTH, key_words, words
 
 
@@ -66,10 +66,9 @@ def split_terms(value: str) -> list[str]:
     return [part.strip() for part in re.split(r"[;,\n]", value or "") if part.strip()]
 
 
-def load_synonyms() -> Synonyms:
-    """Every synonym group editors manage: topics, search synonyms, university short names."""
+def _synonym_rows():
     # One query: (a name taken whole, more terms to split) from each source.
-    rows = (
+    return (
         Topic.objects.order_by()
         .values_list("name", "also_known_as")
         .union(
@@ -80,7 +79,14 @@ def load_synonyms() -> Synonyms:
             all=True,
         )
     )
-    return _synonyms(rows)
+
+
+_synonym_query = ConstantQuery(_synonym_rows)
+
+
+def load_synonyms() -> Synonyms:
+    """Every synonym group editors manage: topics, search synonyms, university short names."""
+    return _synonyms(_synonym_query())
 
 
 # Built again only when the rows differ from the last ones built from.

@@ -20,7 +20,7 @@ from django.db.models.functions import Cast
 from programmes import places
 from programmes.models import Mode, Nation, Programme, Region, Status, University
 
-from .memo import LastBuilt
+from .memo import ConstantQuery, LastBuilt
 from .text import words
 
 # Words in university names that name no particular university.
@@ -109,11 +109,9 @@ class Vocabulary:
         return [(name, round(km)) for km, name in found[:limit]]
 
 
-def load_vocabulary() -> Vocabulary:
-    """Every university's short name and distinctive name words, and every city (one query;
-    built again only when its rows differ from the last ones built from)."""
+def _vocabulary_rows():
     listed = Programme.objects.filter(university=OuterRef("pk"), status=Status.PUBLISHED)
-    rows = University.objects.annotate(
+    return University.objects.annotate(
         has_published=Exists(listed),
         # As floats: the rows are compared with the last ones read, and Decimals cost more.
         lat=Cast("latitude", FloatField()),
@@ -121,7 +119,15 @@ def load_vocabulary() -> Vocabulary:
     ).values_list(
         "slug", "name", "short_name", "city", "nation", "region", "lat", "lon", "has_published"
     )
-    return _vocabulary(rows)
+
+
+_vocabulary_query = ConstantQuery(_vocabulary_rows)
+
+
+def load_vocabulary() -> Vocabulary:
+    """Every university's short name and distinctive name words, and every city (one query;
+    built again only when its rows differ from the last ones built from)."""
+    return _vocabulary(_vocabulary_query())
 
 
 def _built_vocabulary(rows: tuple) -> Vocabulary:
@@ -133,6 +139,7 @@ def _built_vocabulary(rows: tuple) -> Vocabulary:
     nations: set[str] = set()
     for slug, name, short_name, city, nation, region, lat, lon, has_published in rows:
         where = (float(lat), float(lon)) if lat is not None and lon is not None else None
+        has_published = bool(has_published)  # (0 or 1 from SQLite: the rows are read raw)
         place = Place(name, nation, has_published, university=slug, region=region, where=where)
         if has_published:
             regions.add(region)
