@@ -18,12 +18,16 @@ matches match in the summary. The order is the SQL one exactly: score, then titl
 Only lists the index answers: a search with place filters and at most one topic (the filters
 the stored counts answer, ``ProgrammeFilter.counts_stored``). Any other filter counts in SQL.
 ``tests/search/test_indexed_search.py`` checks both ways give the same counts, facets and pages.
+
+The matches are numpy arrays of positions in the index (``counts.IndexArrays``), and each set a
+rank or facet needs is a mask over the positions: counting 13,000 matches per university, per
+set of topics and per fact not recorded, and walking the title order for a page, are a few
+vectorised steps (a Python loop over the matches took 5 ms of a 48 ms page).
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from itertools import islice, repeat
+import numpy as np
 
 from . import search
 from .counts import FACTS, CatalogueIndex
@@ -49,12 +53,12 @@ class IndexedSearch:
         (where the engine finds the parts the rank needs in the same pass, they come now)."""
         query = filterset.search_query if filterset is not None else query
         assert query is not None  # the caller checked there is a search
-        self.query, self.index = query, index
+        self.query, self.index, self.arrays = query, index, index.arrays
         # Positions matching each part of the query, when found with it (one pass).
-        self._parts: dict[str, list[int]] = {}
+        self._parts: dict[str, np.ndarray] = {}
         # Positions in the index of the published programmes matching (a search of stop
         # words alone has no words to match: it matches nothing).
-        self.matched = []
+        self.matched: np.ndarray = np.empty(0, dtype=np.intp)
         if query:
             parts = (
                 ("title", "title_org", "phrase") if ranked and search.parts_in_one_pass() else ()
@@ -64,9 +68,10 @@ class IndexedSearch:
             self._parts = {
                 name: index.positions(ids) for name, ids in zip(parts, in_parts, strict=True)
             }
-        self._kept: dict[tuple, list[int]] = {}
+        self._kept: dict[tuple, np.ndarray] = {}
         self.chosen: dict[str, set[str]] = {name: set() for name in PLACES}
-        self.city, self.topic_profiles = "", None
+        self.city = ""
+        self.topic_mask: np.ndarray | None = None  # per set of topics: holds the chosen topic
         self.options: list[dict] = []
         self.topic_slugs: dict[int, str] = {}
         if filterset is None:
@@ -77,7 +82,9 @@ class IndexedSearch:
         self.topic_slugs = {t["pk"]: t["slug"] for t in filterset.topic_options}
         selected = set(filterset.selected("topic"))
         topics = [pk for pk, slug in self.topic_slugs.items() if slug in selected]
-        self.topic_profiles = set(index.profiles_with(topics[0])) if topics else None
+        if topics:
+            self.topic_mask = np.zeros(self.arrays.profiles, dtype=bool)
+            self.topic_mask[list(index.profiles_with(topics[0]))] = True
 
     @property
     def count(self) -> int:
@@ -97,39 +104,41 @@ class IndexedSearch:
             and (not city or u["city"] == city)
         )
 
-    def kept(self, without: str = "", among: list[int] | None = None) -> list[int]:
-        """Positions of the matches (or of ``among``) that pass every filter but ``without``."""
+    def kept(self, without: str = "") -> np.ndarray:
+        """Positions of the matches that pass every filter but ``without``."""
         allowed = self._universities(without)
-        topic = self.topic_profiles if without != "topic" else None
+        topic = self.topic_mask if without != "topic" else None
         key = (allowed, topic is not None)
-        if among is None and key in self._kept:
+        if key in self._kept:
             return self._kept[key]
-        kept = self.matched if among is None else among
+        arrays, kept = self.arrays, self.matched
         if allowed is not None:
-            university = self.index.university
-            kept = [p for p in kept if university[p] in allowed]
+            allowed_numbers = np.isin(arrays.universities, list(allowed))
+            kept = kept[allowed_numbers[arrays.university[kept]]]
         if topic is not None:
-            profile = self.index.profile
-            kept = [p for p in kept if profile[p] in topic]
-        if among is None:
-            self._kept[key] = kept
+            kept = kept[topic[arrays.profile[kept]]]
+        self._kept[key] = kept
         return kept
 
     def counted(self) -> tuple[int, int, dict[str, dict[str, int]]]:
         """What ``selectors.counted`` gives: the count, 0 kept in sight (no fact filter here)
-        and the facet counts, each over every filter but its own."""
-        index, kept = self.index, self.kept()
-        flags = Counter(map(index.flags.__getitem__, kept))
+        and the facet counts, each over every other filter but its own."""
+        index, arrays, kept = self.index, self.arrays, self.kept()
+        flags = arrays.flags[kept]
         not_recorded = {
-            name: sum(n for bits, n in flags.items() if bits >> FACTS.index(fact.fact) & 1)
+            name: int(np.count_nonzero(flags & (1 << FACTS.index(fact.fact))))
             for name, fact in FACT_FILTERS.items()
         }
-        per_university: dict[int, Counter] = {}
+        per_university: dict[int, dict[int, int]] = {}
 
-        def by_university(without: str) -> Counter:
+        def by_university(without: str) -> dict[int, int]:
             rows = self.kept(without)
             if id(rows) not in per_university:
-                per_university[id(rows)] = Counter(map(index.university.__getitem__, rows))
+                counted = np.bincount(arrays.university[rows], minlength=len(arrays.universities))
+                held = np.flatnonzero(counted)
+                per_university[id(rows)] = dict(
+                    zip(arrays.universities[held].tolist(), counted[held].tolist(), strict=True)
+                )
             return per_university[id(rows)]
 
         universities = {u["pk"]: u for u in self.options}
@@ -143,11 +152,11 @@ class IndexedSearch:
             return totals
 
         # Per set of topics, then per topic: the sets holding it (no loop over programmes).
-        per_profile = dict(Counter(map(index.profile.__getitem__, self.kept("topic"))))
+        per_profile = np.bincount(arrays.profile[self.kept("topic")], minlength=arrays.profiles)
         topics = {}
         for t, pk in enumerate(index.topic_ids):
             holding = index.topic_profiles[index.topic_start[t] : index.topic_start[t + 1]]
-            n = sum(map(per_profile.get, holding, repeat(0)))
+            n = int(per_profile[list(holding)].sum())
             if n and pk in self.topic_slugs:
                 topics[self.topic_slugs[pk]] = n
         facets = {facet: by(facet) for facet in PLACES}
@@ -155,57 +164,61 @@ class IndexedSearch:
         facets["not_recorded"] = not_recorded | {"all": len(kept)}
         return len(kept), 0, facets
 
-    def _filtered(self) -> bool:
-        return self.kept() is not self.matched
+    def _mask(self, positions: np.ndarray) -> np.ndarray:
+        mask = np.zeros(len(self.arrays.ids), dtype=bool)
+        mask[positions] = True
+        return mask
 
     def page(self, start: int, stop: int) -> list[int]:
         """Programme ids of the ranked matches ``start:stop``, best first: by score, then in
         ``index.order`` (shorter titles first, then title and id), as the SQL sort."""
-        if not self.kept():
+        kept = self.kept()
+        if not len(kept):
             return []
-        index = self.index
+        arrays = self.arrays
+        # Filtered: each part's matches are kept only where they pass the filters.
+        kept_mask = self._mask(kept)
+        filtered = kept is not self.matched
 
-        def part(name: str) -> set[int]:
+        def part(name: str) -> np.ndarray:
             found = self._parts.get(name)
             if found is None:
                 (ids,) = search.ids_matching(self.query, name, with_whole=False)
-                found = index.positions(ids)
-            return set(self.kept(among=found) if self._filtered() else found)
+                found = self.index.positions(ids)
+            mask = self._mask(found)
+            return mask & kept_mask if filtered else mask
 
         # The words as typed in the title are every word in the title: no need to ask for the
         # phrase when no title has every word.
         title = part("title")
-        phrase = part("phrase") if title else set()
+        phrase = part("phrase") if title.any() else np.zeros_like(title)
         title_org = part("title_org")
         # Every word in the title is also in the title or university (the second set holds the
         # first), and in those or the summary: such programmes score at least 2.5, the phrase
         # in the title at least 2, any other in ``title_org`` 1.5, a summary match 0.5, the
         # rest 0. The summary's set is asked for only when those sets hold too few.
         first = phrase | title
-        rest = title_org - first
+        rest = title_org & ~first
         summary = None
-        if phrase - title or len(first) + len(rest) < stop:
+        if (phrase & ~title).any() or int(np.count_nonzero(first | rest)) < stop:
             summary = part("title_org_summary")
         short = self.query.typed_length + TITLE_SLACK
-        length = index.title_length
-
-        def score(p: int) -> float:
-            units = (1 + (length[p] <= short)) if p in phrase else 0
-            units += (p in title) + (p in title_org)
-            return units + 0.5 * (summary is None or p in summary)
-
-        # In title order (walking ``order``), then by score: a stable sort keeps title order
-        # within a score.
-        best: list[int] = []
-        if first:
-            best = sorted(filter(first.__contains__, index.order), key=lambda p: -score(p))
-            best = best[:stop]
+        order = arrays.order
+        best = np.empty(0, dtype=np.intp)
+        if first.any():
+            # In title order, then by score: a stable sort keeps title order within a score.
+            chosen = order[first[order]]
+            units = np.where(phrase[chosen], 1 + (arrays.title_length[chosen] <= short), 0)
+            units = units + title[chosen] + title_org[chosen]
+            in_summary = summary[chosen] if summary is not None else True
+            score = units + 0.5 * in_summary
+            best = chosen[np.argsort(-score, kind="stable")][:stop]
         tiers = [rest]
         if summary is not None:
-            tiers += [summary - first - rest, set(self.kept()) - summary - first - rest]
+            tiers += [summary & ~first & ~rest, kept_mask & ~summary & ~first & ~rest]
         for tier in tiers:
             if len(best) >= stop:
                 break
-            # The tier's best, walking every programme in title order (C speed, no sort).
-            best += islice(filter(tier.__contains__, index.order), stop - len(best))
-        return [index.ids[p] for p in best[start:stop]]
+            # The tier's best: its programmes in title order.
+            best = np.concatenate([best, order[tier[order]][: stop - len(best)]])
+        return arrays.ids[best[start:stop]].tolist()
