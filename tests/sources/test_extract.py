@@ -1058,3 +1058,59 @@ def test_a_page_of_english_requirements_by_group_of_subjects_gives_no_ielts_scor
         "ielts_overall": 7.0,
         "ielts_min_component": 6.0,
     }
+
+
+def test_a_dash_that_starts_a_bulleted_line_is_no_range_but_a_labels_dash_still_is():
+    # Leeds' fact box: the fee under its label, on a bulleted line.
+    page = "- UK fees\n- £12,750 (Total)\n- International fees\n- £28,250 (Total)"
+    assert _fees(page) == {
+        "fee_home_gbp": (12750, "full-course"),
+        "fee_international_gbp": (28250, "full-course"),
+    }
+    # A range, or a label's dash before a general rate (Lancaster's "Full-time - £4,407"):
+    # still no fee.
+    assert _fees("Tuition fees\nUK students: £9,000 - £12,000") == {}
+    assert _fees("Tuition fees\nFull-time - £4,407") == {}
+
+
+def test_a_period_said_under_a_short_list_of_fees_covers_each():
+    # Glasgow: the list of fees, then the line saying what they are.
+    page = (
+        "Fees\n2024/25\n• UK: £4,786\n• International & EU: £25,290\n"
+        "Prices are based on the annual fee for full-time study. Fees for part-time study are "
+        "half the full-time fee."
+    )
+    assert _fees(page) == {
+        "fee_home_gbp": (4786, "per-year"),
+        "fee_international_gbp": (25290, "per-year"),
+    }
+    assert _fees(page.replace("Prices are based on the annual fee", "Prices are")) == {
+        "fee_home_gbp": (4786, None),
+        "fee_international_gbp": (25290, None),
+    }
+
+
+def test_one_overall_score_with_different_lowest_components_gives_no_component():
+    # Liverpool: the default requirement, then exceptions with the same overall score.
+    page = (
+        "IELTS\nAll PGT programmes unless otherwise specified below require at least: 6.5 overall "
+        "with a minimum of 6.0 in each component.\nExceptions\nThe following PGT programmes "
+        "require at least: 6.5 overall with a minimum of 5.5 in each component.\n"
+        "- MSc Computer Science"
+    )
+    assert {f.field: f.value for f in extract(page) if f.field.startswith("ielts")} == {
+        "ielts_overall": 6.5
+    }
+    default_only = page.split("\nExceptions")[0]
+    assert {f.field: f.value for f in extract(default_only) if f.field.startswith("ielts")} == {
+        "ielts_overall": 6.5,
+        "ielts_min_component": 6.0,
+    }
+
+
+@pytest.mark.parametrize("between", [" - ", "-", " to ", " – "])
+def test_neither_end_of_a_range_of_fees_is_the_fee(between):
+    # (The first amount of "£9,000 - £12,000" was proposed: the range was looked for only in
+    # the text before the next amount, which stops short of its pound sign.)
+    assert _fees(f"Tuition fees\nUK students: £9,000{between}£12,000") == {}
+    assert _fees(f"Tuition fees\nUK students: £9,000{between}£12,000 per year") == {}

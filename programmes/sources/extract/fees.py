@@ -271,7 +271,8 @@ def fee_amounts(  # noqa: C901 - the fee rules in one reading order; split in th
                     continue
                 if _SAID_OF_OTHERS.search(segment[: match.start()]):
                     continue  # "bursaries that cover ... For most of our programmes, these are"
-                if _RANGE_AFTER.match(after) or re.search(r"(?:-|–|to)\s*$", before[-4:]):
+                ahead = segment[match.end() : match.end() + 12]
+                if _RANGE_AFTER.match(ahead) or _range_before(before):
                     continue
                 if re.match(r"£\d", after) or re.search(
                     r"£[\d,]+(?:\.\d\d)?\*?$", segment[max(0, match.start() - 12) : match.start()]
@@ -337,6 +338,16 @@ def fee_amounts(  # noqa: C901 - the fee rules in one reading order; split in th
     return amounts
 
 
+def _range_before(before: str) -> bool:
+    """The amount ends a range ("£9,000 - £12,000", "from 9,000 to £12,000"), or follows a
+    label's dash ("Full-time - £4,407", often a general rate): a dash or "to" just before it.
+    A dash that only starts a bulleted line ("- £12,750 (Total)", Leeds' fact box) is
+    neither."""
+    if before.strip() in ("-", "–"):
+        return False
+    return bool(re.search(r"(?:-|–|to)\s*$", before[-4:]))
+
+
 _MOST_AMOUNTS = 40  # in one sentence or table cell
 # On one page: more than a university-wide fee schedule has (300 courses, 2 or 3 fees each).
 # A page of 5,000 fee lines took 1.3 s of the 2 s time limit to read whole; now 0.7 s.
@@ -346,14 +357,22 @@ _MOST_AMOUNTS_ON_A_PAGE = 1_000
 # years." (not "fees may be subject to an increase on an annual basis").
 _CHARGED_PER = re.compile(
     r"^\W*(?:the )?(?:course |tuition |programme )?fees? (?:is|are) (?:charged|payable|paid) "
-    r"(per annum|per (?:academic )?year|each year|annually)\b",
+    r"(per annum|per (?:academic )?year|each year|annually)\b|"
+    r"^\W*(?:the )?(?:prices|fees|amounts) (?:above |shown )?are (?:based on|for) the annual "
+    r"(?:tuition )?fee\b",
     re.I,
 )
 
 
 def _period_said_under(lines: list[Line], index: int) -> str | None:
-    below = text_below(lines, index)
-    return "per-year" if _CHARGED_PER.match(below) and not MONEY.search(below) else None
+    """The period a line under the fee says, or under the short list of fees it is one of
+    ("• UK: £4,786", "• International & EU: £25,290", then "Prices are based on the annual fee
+    for full-time study": Glasgow)."""
+    for below_index in range(index, min(index + 4, len(lines) - 1)):
+        below = text_below(lines, below_index)
+        if not MONEY.search(below):
+            return "per-year" if _CHARGED_PER.match(below) else None
+    return None
 
 
 # A label naming one part of a price, over the amounts listed under it ("Annual award fee:",

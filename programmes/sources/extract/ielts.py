@@ -128,19 +128,25 @@ _GROUP_OF_COURSES = re.compile(
 )
 
 
-def find_ielts(lines: list[Line], contexts: list[str]) -> list[Fact]:
-    """The overall score and the lowest component, when the page asks one overall score.
-    A page setting requirements for two groups of subjects or more gives none: which group a
-    programme is in is not said there."""
+def _by_group_of_subjects(lines: list[Line]) -> bool:
     groups = {
         line.text.strip().lower()
         for _, line in each_line(lines)
         if not line.row and _GROUP_OF_COURSES.match(line.text)
     }
-    if len(groups) >= 2:
+    return len(groups) >= 2
+
+
+def find_ielts(lines: list[Line], contexts: list[str]) -> list[Fact]:
+    """The overall score and the lowest component, when the page asks one overall score.
+    A page setting requirements for two groups of subjects or more gives none: which group a
+    programme is in is not said there."""
+    if _by_group_of_subjects(lines):
         return []
     found: dict[Decimal, str] = {}
-    components: set[Decimal] = set()
+    components: set[Decimal] = set()  # from the component rows of an IELTS table
+    # The lowest component each sentence stating an overall score gives with it.
+    stated: set[Decimal] = set()
     for index, line in each_line(lines):
         text = line.text
         if "ielts" not in (text + " " + contexts[index]).lower():
@@ -164,24 +170,35 @@ def find_ielts(lines: list[Line], contexts: list[str]) -> list[Fact]:
                 continue
             score = Decimal(match.group(1))
             if Decimal(4) <= score <= Decimal(9):
-                quote = quote_around(text, text.find(sentence) + match.start())
-                if "ielts" not in quote.lower():
-                    quote = with_label(lines, index, quote)  # "IELTS: Overall 6.5 ..."
-                if "ielts" not in quote.lower() and len(contexts[index]) <= 80:
-                    quote = f"{contexts[index]}: {quote}"  # under an "IELTS" heading
-                found.setdefault(score, quote)
+                at = text.find(sentence) + match.start()
+                found.setdefault(score, _quote(lines, contexts, index, at))
                 after = segments[number + 1 : number + 2]
-                components |= _component_scores(
+                given = _component_scores(
                     sentence[: match.start()] + " " + sentence[match.end() :], *after
                 )
+                if given:
+                    stated.add(min(given))
     if len(found) != 1:
         return []  # none, or several different requirements on one page
     score, quote = next(iter(found.items()))
     facts = [Fact("ielts_overall", float(score), quote)]
-    lowest = min(components, default=None)
+    # Two sentences asking the same overall score with different lowest components ("6.5
+    # overall with a minimum of 6.0 in each component" for most programmes, "6.5 overall with
+    # a minimum of 5.5" for some: Liverpool): which is this programme's is not said.
+    lowest = None if len(stated) > 1 else min(components | stated, default=None)
     if lowest is not None and lowest <= score:
         facts.append(Fact("ielts_min_component", float(lowest), quote))
     return facts
+
+
+def _quote(lines: list[Line], contexts: list[str], index: int, at: int) -> str:
+    """The words around a score at ``at`` in line ``index``, naming IELTS."""
+    quote = quote_around(lines[index].text, at)
+    if "ielts" not in quote.lower():
+        quote = with_label(lines, index, quote)  # "IELTS: Overall 6.5 ..."
+    if "ielts" not in quote.lower() and len(contexts[index]) <= 80:
+        quote = f"{contexts[index]}: {quote}"  # under an "IELTS" heading
+    return quote
 
 
 def _overall_in(sentence: str, found: dict[Decimal, str]) -> re.Match | None:
