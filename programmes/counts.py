@@ -404,7 +404,11 @@ def _read_decoded(name: str, decode: Callable[[Any], Any]) -> Any:
     key = (connection.alias, str(connection.settings_dict["NAME"]), name)
     known_version, known = _decoded.get(key, ("", None))
     field = cast("Field", CatalogueCounts._meta.get_field(name))
-    value = Case(When(version=known_version, then=Value(None)), default=F(name), output_field=field)
+    value: Any = F(name)
+    if known_version:  # (a row built before versions existed has "": always read whole)
+        value = Case(
+            When(version=known_version, then=Value(None)), default=value, output_field=field
+        )
     queryset = _current().annotate(value=value).values_list("version", "value")
     sql, params = queryset.query.sql_with_params()
     with connection.cursor() as cursor:
