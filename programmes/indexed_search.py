@@ -122,7 +122,7 @@ class IndexedSearch:
 
     def counted(self) -> tuple[int, int, dict[str, dict[str, int]]]:
         """What ``selectors.counted`` gives: the count, 0 kept in sight (no fact filter here)
-        and the facet counts, each over every other filter but its own."""
+        and the facet counts, each over every filter but its own."""
         index, arrays, kept = self.index, self.arrays, self.kept()
         flags = arrays.flags[kept]
         not_recorded = {
