@@ -1114,3 +1114,55 @@ def test_neither_end_of_a_range_of_fees_is_the_fee(between):
     # the text before the next amount, which stops short of its pound sign.)
     assert _fees(f"Tuition fees\nUK students: £9,000{between}£12,000") == {}
     assert _fees(f"Tuition fees\nUK students: £9,000{between}£12,000 per year") == {}
+
+
+_RHUL_ECONOMICS = (
+    "Course options\nKey information\nDuration: 1 year full time\nInstitution code: R72\n"
+    "UK fees*: £13,200\nInternational/EU fees**: £21,700\nKey information\n"
+    "Duration: 2 years full time\nFee type Year 1 Year 2\nUK £8,800 £13,200\n"
+    "International/EU £14,500 £21,700\nView this course"
+)
+
+
+def test_fees_for_each_year_of_a_course_are_no_one_fee():
+    # Royal Holloway: the one-year MSc's fees, then its two-year sibling's fees per year.
+    assert _fees(_RHUL_ECONOMICS) == {
+        "fee_home_gbp": (13200, None),
+        "fee_international_gbp": (21700, None),
+    }
+    # The two-year course's own page, as a table: no fee.
+    table = (
+        "Duration: 2 years full time\nFee type | Year 1 | Year 2 |\n---|---|---|\n"
+        "UK | £8,400 | £12,600 |\nInternational/EU | £13,800 | £20,700 |"
+    )
+    assert _fees(table) == {}
+
+
+def test_the_period_said_after_a_list_of_labelled_fees_covers_each():
+    # SOAS: each fee under its label, then the sentence saying what they are.
+    page = (
+        "Fees 2017/18\nUK/EU fees:\n£10,995\nOverseas fees:\n£18,790\n"
+        "Fees for 2017/18 entrants. This is a Band 3 fee. The fees are per academic year. "
+        "Please note that fees go up each year."
+    )
+    assert _fees(page) == {
+        "fee_home_gbp": (10995, "per-year"),
+        "fee_international_gbp": (18790, "per-year"),
+    }
+    rising = page.replace("The fees are per academic year. ", "")
+    assert _fees(rising) == {
+        "fee_home_gbp": (10995, None),
+        "fee_international_gbp": (18790, None),
+    }
+
+
+def test_a_uk_university_ranking_is_no_fee_status():
+    # Sunderland: "Top 40 UK University" in the list above the fee says nothing of who pays it.
+    page = (
+        "Internationally Excellent Research\n• Top 40 UK University**\n"
+        "• £6,983 total fees, option to pay £582 per module"
+    )
+    assert _fees(page) == {
+        "fee_home_gbp": (6983, "full-course"),
+        "fee_international_gbp": (6983, "full-course"),
+    }

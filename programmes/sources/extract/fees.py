@@ -46,7 +46,7 @@ _NOT_A_FEE = re.compile(
 )
 _HOME = re.compile(
     r"(?<!rest of )(?<!rest of the )\b(home|uk|u\.k\.|united kingdom|domestic|scotland|scottish)\b"
-    r"(?!\s*(?:visa|government|council|research|student finance))",
+    r"(?!\s*(?:visa|government|council|research|student finance|universit))",
     re.I,
 )
 _REST_OF_UK = re.compile(r"rest of (?:the )?uk|\bruk\b|england, wales|english, welsh", re.I)
@@ -201,10 +201,17 @@ def fee_amounts(  # noqa: C901 - the fee rules in one reading order; split in th
     footnotes = [line.text for line in lines if re.match(r"\s*\*(?!\*)\s*\w", line.text)]
     footnote_period = _period(" ".join(footnotes)) if len(footnotes) == 1 else None
     below_period: str | None = None
+    under_years = False  # under a header of the course's years ("Fee type | Year 1 | Year 2")
     for index, line in each_line(lines):
         if _FEES_BELOW.search(line.text):
             below_period = "full-course"
         if not MONEY.search(line.text):
+            if re.search(r"[a-z]", line.text, re.I):  # (not a "---|---" rule under a header)
+                under_years = bool(_YEAR_COLUMNS.search(line.text))
+            continue
+        if under_years:
+            # A fee for each year of the course ("UK | £8,400 | £12,600"): no one amount is the
+            # programme's fee (Royal Holloway's two-year MSc).
             continue
         if order >= _MOST_AMOUNTS_ON_A_PAGE:
             break  # the rest of a page of prices is left unread (each costs ~0.1 ms)
@@ -356,8 +363,8 @@ _MOST_AMOUNTS_ON_A_PAGE = 1_000
 # The line under a fee saying how it is charged: "The course fee is charged per annum for 2
 # years." (not "fees may be subject to an increase on an annual basis").
 _CHARGED_PER = re.compile(
-    r"^\W*(?:the )?(?:course |tuition |programme )?fees? (?:is|are) (?:charged|payable|paid) "
-    r"(per annum|per (?:academic )?year|each year|annually)\b|"
+    r"(?:^|[.!?]\s)\W*(?:the )?(?:course |tuition |programme )?fees? (?:is|are) "
+    r"(?:charged |payable |paid )?(per annum|per (?:academic )?year|each year|annually)\b|"
     r"^\W*(?:the )?(?:prices|fees|amounts) (?:above |shown )?are (?:based on|for) the annual "
     r"(?:tuition )?fee\b",
     re.I,
@@ -367,12 +374,18 @@ _CHARGED_PER = re.compile(
 def _period_said_under(lines: list[Line], index: int) -> str | None:
     """The period a line under the fee says, or under the short list of fees it is one of
     ("• UK: £4,786", "• International & EU: £25,290", then "Prices are based on the annual fee
-    for full-time study": Glasgow)."""
-    for below_index in range(index, min(index + 4, len(lines) - 1)):
+    for full-time study": Glasgow; "UK/EU fees:", "£10,995", "Overseas fees:", "£18,790", then
+    "Fees for 2017/18 entrants. ... The fees are per academic year.": SOAS)."""
+    for below_index in range(index, min(index + 5, len(lines) - 1)):
         below = text_below(lines, below_index)
-        if not MONEY.search(below):
-            return "per-year" if _CHARGED_PER.match(below) else None
+        if MONEY.search(below) or (len(below) <= 40 and _FEE_WORD.search(below)):
+            continue  # another fee of the list, or its label
+        return "per-year" if _CHARGED_PER.search(below) else None
     return None
+
+
+# "Fee type | Year 1 | Year 2": a table of the fees for each year of the course.
+_YEAR_COLUMNS = re.compile(r"\byear\s*(?:1|one)\b.{0,40}\byear\s*(?:2|two)\b", re.I)
 
 
 # A label naming one part of a price, over the amounts listed under it ("Annual award fee:",
